@@ -1,0 +1,10 @@
+//! Request extractors: who is asking (`Auth`, `RequireSuperuser`), what they sent
+//! (`FormBody`) and how they want the answer shaped (`ResponseFields`).
+
+pub mod auth;
+pub mod body;
+pub mod query;
+
+pub use auth::{Auth, RequireAuth, RequireSuperuser};
+pub use body::{BodyError, FormBody};
+pub use query::RawQuery;

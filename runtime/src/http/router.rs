@@ -1,0 +1,41 @@
+//! The whole route table in one place, with the fallback (static files / 404) and the
+//! middleware stack. See `../shared/spec/README.md` (endpoint index).
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::StatusCode;
+
+use super::middleware::{body_limit, headers};
+use super::static_files;
+use crate::api;
+use crate::app::App;
+
+/// The application router with its state. The middleware wraps the whole router (not each
+/// route), so preflights are answered before routing and unknown paths get the same headers.
+pub fn router(app: App) -> Router {
+    let routes = Router::new()
+        .route("/api/health", get(api::health::health))
+        .route("/api/collections/{collection}/auth-methods", get(api::auth::methods::auth_methods))
+        .route(
+            "/api/collections/{collection}/auth-with-password",
+            post(api::auth::with_password::auth_with_password),
+        )
+        .route("/api/collections/{collection}/auth-refresh", post(api::auth::refresh::auth_refresh))
+        .route("/_", get(admin_redirect))
+        .fallback(static_files::fallback)
+        .method_not_allowed_fallback(static_files::fallback)
+        .with_state(app.clone());
+    Router::new()
+        .fallback_service(routes)
+        .layer(from_fn(body_limit::limit_body))
+        .layer(from_fn_with_state(app, headers::cors_and_security))
+}
+
+/// `/_` → `/_/` (the dashboard), without security headers, as PocketBase answers it.
+async fn admin_redirect() -> Response {
+    let mut response = static_files::redirect(StatusCode::TEMPORARY_REDIRECT, "/_/");
+    response.extensions_mut().insert(headers::SkipSecurityHeaders::All);
+    response.into_response()
+}

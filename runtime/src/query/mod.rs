@@ -1,0 +1,6 @@
+//! PocketBase's query language pieces that need no IO: the `?fields=` picker (with the
+//! `:excerpt` modifier) and, later, the filter/sort/expand language and its SQL builder.
+//! See `../shared/spec/records.md` (fields) and `../shared/spec/filters-and-rules.md`.
+
+pub mod excerpt;
+pub mod fields;
