@@ -1,1 +1,8 @@
-//! API tests.
+//! The integration test binary: API tests through real HTTP on loopback against in-process
+//! servers, and differential scenarios against `pocketbase-ref`.
+
+mod auth;
+mod diff_auth;
+mod diff_http;
+mod diff_settings;
+mod persistence;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod settings;
 
 use std::sync::Arc;
 

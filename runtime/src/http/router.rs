@@ -23,6 +23,7 @@ pub fn router(app: App) -> Router {
             post(api::auth::with_password::auth_with_password),
         )
         .route("/api/collections/{collection}/auth-refresh", post(api::auth::refresh::auth_refresh))
+        .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))
         .route("/_", get(admin_redirect))
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(static_files::fallback)

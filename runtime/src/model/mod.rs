@@ -8,6 +8,7 @@ pub mod field;
 pub mod id;
 pub mod record;
 pub mod settings;
+pub mod settings_validation;
 pub mod validation;
 
 pub use collection::{AuthOptions, Collection, CollectionType};

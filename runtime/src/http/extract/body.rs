@@ -37,6 +37,9 @@ pub enum BodyKind {
     UrlEncoded,
     /// `multipart/form-data`.
     Multipart,
+    /// `application/xml` / `text/xml`: PocketBase binds XML only into fixed form structs by
+    /// element name; wasmbase accepts the body and binds nothing.
+    Xml,
 }
 
 /// A parsed request body.
@@ -127,6 +130,15 @@ fn parse_simple(mime: &str, bytes: &[u8]) -> Result<FormBody, BodyError> {
                 push_form_value(&mut fields, key.into_owned(), value.into_owned());
             }
             Ok(FormBody { fields, files: Vec::new(), kind: BodyKind::UrlEncoded })
+        }
+        "application/xml" | "text/xml" => {
+            let text = String::from_utf8_lossy(bytes);
+            let text = text.trim();
+            if text.starts_with('<') && text.ends_with('>') {
+                Ok(empty(BodyKind::Xml))
+            } else {
+                Err(BodyError::Malformed)
+            }
         }
         _ if bytes.is_empty() => Ok(empty(BodyKind::Empty)),
         _ => Err(BodyError::Unsupported),
