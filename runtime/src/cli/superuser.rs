@@ -4,6 +4,8 @@
 use super::args::{GlobalArgs, SuperuserCommand};
 use crate::app::{App, AppConfig};
 use crate::model::collection::SUPERUSERS;
+use crate::model::field::validate::is_email;
+use crate::model::settings_validation::is_ip_or_cidr;
 use crate::records::superusers::{self, Deleted, SuperuserError};
 
 /// Runs one superuser command against the data dir.
@@ -22,10 +24,11 @@ fn email_and_password(args: &[String]) -> Result<(&str, &str), String> {
     }
 }
 
+/// compat: `delete` and `otp` take the first argument and ignore the rest.
 fn email_only(args: &[String]) -> Result<&str, String> {
-    match args {
-        [email] => Ok(email),
-        _ => Err("missing email address".to_owned()),
+    match args.first() {
+        Some(email) if is_email(email) => Ok(email),
+        _ => Err("invalid or missing email address".to_owned()),
     }
 }
 
@@ -81,6 +84,15 @@ async fn execute(app: &App, command: SuperuserCommand) -> Result<(), String> {
             return Err("OTP auth is not supported yet".to_owned());
         }
         SuperuserCommand::Ips { args } => {
+            let invalid: Vec<String> = args
+                .iter()
+                .enumerate()
+                .filter(|(_, ip)| !is_ip_or_cidr(ip))
+                .map(|(i, _)| format!("{i}: invalid IP or CIDR subnet"))
+                .collect();
+            if !invalid.is_empty() {
+                return Err(format!("superuserIPs: ({}.).", invalid.join("; ")));
+            }
             let mut settings = (*app.settings()).clone();
             settings.superuser_ips.clone_from(&args);
             app.save_settings(settings).await.map_err(|e| e.to_string())?;

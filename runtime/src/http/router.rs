@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http::StatusCode;
 
-use super::middleware::{body_limit, headers};
+use super::middleware::{body_limit, headers, superuser_ips};
 use super::static_files;
 use crate::api;
 use crate::app::App;
@@ -30,6 +30,7 @@ pub fn router(app: App) -> Router {
         .with_state(app.clone());
     Router::new()
         .fallback_service(routes)
+        .layer(from_fn_with_state(app.clone(), superuser_ips::check_superuser_ip))
         .layer(from_fn(body_limit::limit_body))
         .layer(from_fn_with_state(app, headers::cors_and_security))
 }

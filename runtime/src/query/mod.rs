@@ -4,3 +4,4 @@
 
 pub mod excerpt;
 pub mod fields;
+pub mod filter;

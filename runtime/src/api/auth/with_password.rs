@@ -3,7 +3,10 @@
 //! check the password (argon2id or PocketBase's bcrypt), check the auth rule, answer with the
 //! record and a new auth token. See `../shared/spec/auth.md` §6.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use http::HeaderMap;
 use axum::response::Response;
 
 use super::response::auth_response;
@@ -12,7 +15,9 @@ use crate::api::auth_collection;
 use crate::app::App;
 use crate::auth::{TokenType, password};
 use crate::http::ApiError;
+use crate::http::extract::client_ip::{client_ip, ip_allowed};
 use crate::http::extract::{BodyError, FormBody, RawQuery};
+use crate::http::middleware::superuser_ips;
 use crate::model::field::validate::is_email;
 use crate::model::record::{EMAIL, PASSWORD};
 use crate::model::{FieldError, Record, ValidationErrors};
@@ -25,6 +30,8 @@ const VALIDATION_ERROR: &str = "An error occurred while validating the submitted
 /// The handler.
 pub async fn auth_with_password(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(collection): Path<String>,
     query: RawQuery,
     body: Result<FormBody, BodyError>,
@@ -105,6 +112,13 @@ pub async fn auth_with_password(
         _ => return Err(ApiError::bad_request("Failed to authenticate.")),
     };
 
+    if collection.is_superusers() {
+        let settings = app.settings();
+        let ip = client_ip(&settings.trusted_proxy, &headers, peer);
+        if !ip_allowed(&settings.superuser_ips, ip) {
+            return Err(superuser_ips::refused());
+        }
+    }
     check_auth_rule(&collection)?;
     if options.mfa.enabled {
         // TODO(#5): MFA needs the OTP flow; refuse rather than skip the second factor.

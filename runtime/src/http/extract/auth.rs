@@ -34,7 +34,7 @@ pub fn token_from_header(value: &str) -> &str {
 }
 
 impl FromRequestParts<App> for Auth {
-    type Rejection = ApiError;
+    type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         if let Some(auth) = parts.extensions.get::<Auth>() {
@@ -67,7 +67,8 @@ impl FromRequestParts<App> for RequireAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        match Auth::from_request_parts(parts, app).await?.0 {
+        let Ok(auth) = Auth::from_request_parts(parts, app).await;
+        match auth.0 {
             Some(record) => Ok(Self(record)),
             None => Err(ApiError::unauthorized(MISSING_AUTH)),
         }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod client_ip;
 pub mod query;
 
 pub use auth::{Auth, RequireAuth, RequireSuperuser};

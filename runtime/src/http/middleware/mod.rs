@@ -3,3 +3,4 @@
 
 pub mod body_limit;
 pub mod headers;
+pub mod superuser_ips;

@@ -444,8 +444,8 @@ mod tests {
     #[test]
     fn every_sign_round_trips_through_its_text() {
         let texts = [
-            "=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~",
-            "?!~",
+            "=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=",
+            "?~", "?!~",
         ];
         for text in texts {
             let sign = Sign::parse(text).unwrap();

@@ -169,7 +169,10 @@ impl<'a> Lexer<'a> {
         let raw = &self.input[start..end];
         let lone = matches!(raw, "@" | "_" | "#");
         if lone || raw.ends_with('.') || raw.ends_with(':') {
-            return Err(FilterError::new(start, FilterErrorKind::InvalidIdentifier(raw.to_owned())));
+            return Err(FilterError::new(
+                start,
+                FilterErrorKind::InvalidIdentifier(raw.to_owned()),
+            ));
         }
         if self.byte(end) == Some(b'(') {
             return Ok(self.finish(TokenKind::FunctionStart, end + 1));
@@ -304,10 +307,23 @@ mod tests {
             ("'a'", vec![(text("a"), "'a'")]),
             ("\"a\"", vec![(text("a"), "\"a\"")]),
             ("''", vec![(text(""), "''")]),
-            ("'||x&&'&&1", vec![(text("||x&&"), "'||x&&'"), (TokenKind::Join(Join::And), "&&"), (Number, "1")]),
+            (
+                "'||x&&'&&1",
+                vec![(text("||x&&"), "'||x&&'"), (TokenKind::Join(Join::And), "&&"), (Number, "1")],
+            ),
             ("&& ||", vec![(TokenKind::Join(Join::And), "&&"), (TokenKind::Join(Join::Or), "||")]),
             ("(a)", vec![(OpenParen, "("), (Identifier, "a"), (CloseParen, ")")]),
-            ("f(a, 1,)", vec![(FunctionStart, "f("), (Identifier, "a"), (Comma, ","), (Number, "1"), (Comma, ","), (CloseParen, ")")]),
+            (
+                "f(a, 1,)",
+                vec![
+                    (FunctionStart, "f("),
+                    (Identifier, "a"),
+                    (Comma, ","),
+                    (Number, "1"),
+                    (Comma, ","),
+                    (CloseParen, ")"),
+                ],
+            ),
             ("f ()", vec![(Identifier, "f"), (OpenParen, "("), (CloseParen, ")")]),
             ("@test:abc()", vec![(FunctionStart, "@test:abc("), (CloseParen, ")")]),
             ("geoDistance(", vec![(FunctionStart, "geoDistance(")]),
@@ -385,7 +401,16 @@ mod tests {
             ("a // c\nb", vec![(Identifier, "a"), (Identifier, "b")]),
             ("a //c1 //c2\n// c3\nb", vec![(Identifier, "a"), (Identifier, "b")]),
             ("///x\n1", vec![(Number, "1")]),
-            ("f(a, //c\n b)", vec![(FunctionStart, "f("), (Identifier, "a"), (Comma, ","), (Identifier, "b"), (CloseParen, ")")]),
+            (
+                "f(a, //c\n b)",
+                vec![
+                    (FunctionStart, "f("),
+                    (Identifier, "a"),
+                    (Comma, ","),
+                    (Identifier, "b"),
+                    (CloseParen, ")"),
+                ],
+            ),
             ("a//c", vec![(Identifier, "a")]),
         ];
         for (input, expected) in cases {
