@@ -26,7 +26,11 @@ fn run(bin: &str, args: &[&str], dir: &Path) -> (i32, String, String) {
             .map(|line| {
                 let line = line.replace("pocketbase-ref", "PROGRAM").replace("wasmbase", "PROGRAM");
                 match line.get(..20) {
-                    Some(prefix) if prefix.as_bytes()[4] == b'/' && prefix.as_bytes()[19] == b' ' => line[20..].to_owned(),
+                    Some(prefix)
+                        if prefix.as_bytes()[4] == b'/' && prefix.as_bytes()[19] == b' ' =>
+                    {
+                        line[20..].to_owned()
+                    }
                     _ => line,
                 }
             })
@@ -86,13 +90,18 @@ fn unknown_commands_and_flags_fail_like_pocketbase() {
 #[test]
 fn help_and_version_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["--help"][..], &["serve", "--help"], &["superuser"], &["superuser", "bogus"], &[]] {
+    for args in
+        [&["--help"][..], &["serve", "--help"], &["superuser"], &["superuser", "bogus"], &[]]
+    {
         let (code, stdout, _) = run(WASMBASE, args, dir.path());
         assert_eq!(code, 0, "{args:?}");
         assert!(!stdout.is_empty(), "{args:?} printed nothing");
     }
     let output = Command::new(WASMBASE).arg("--version").output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("wasmbase version {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("wasmbase version {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 fn wait_for_health(url: &str) -> bool {
@@ -100,7 +109,8 @@ fn wait_for_health(url: &str) -> bool {
     while Instant::now() < deadline {
         if let Ok(mut stream) = std::net::TcpStream::connect(url) {
             use std::io::{Read, Write};
-            let _ = stream.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let _ = stream
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             let mut response = String::new();
             let _ = stream.read_to_string(&mut response);
             if response.starts_with("HTTP/1.1 200") {
@@ -136,7 +146,10 @@ fn serve_creates_pb_data_prints_the_api_url_and_stops_cleanly_on_sigterm() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(&format!("Server started at http://{addr}")), "{stdout}");
     assert!(stdout.contains(&format!("REST API:  http://{addr}/api/")), "{stdout}");
-    assert!(stdout.contains("superuser upsert"), "an empty dir prompts for the first superuser: {stdout}");
+    assert!(
+        stdout.contains("superuser upsert"),
+        "an empty dir prompts for the first superuser: {stdout}"
+    );
 }
 
 #[test]

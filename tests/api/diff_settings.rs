@@ -75,7 +75,10 @@ async fn settings_updates_match_pocketbase() {
 async fn superuser_ip_allowlist_matches_pocketbase() {
     let login = json!({"identity": "admin@example.com", "password": "pass123456"});
     Scenario::new("superuser IPs")
-        .step(Step::post("/api/collections/_superusers/auth-with-password", login.clone()).save("su", "/token"))
+        .step(
+            Step::post("/api/collections/_superusers/auth-with-password", login.clone())
+                .save("su", "/token"),
+        )
         .steps([
             Step::new(reqwest::Method::PATCH, "/api/settings")
                 .json(json!({"superuserIPs": ["10.0.0.1", "192.168.0.0/16"]}))
@@ -83,9 +86,14 @@ async fn superuser_ip_allowlist_matches_pocketbase() {
                 .label("restrict superusers to other IPs"),
             Step::get("/api/settings").auth_header("{{su}}").label("token from a refused IP"),
             Step::get("/api/health").auth_header("{{su}}"),
-            Step::new(reqwest::Method::POST, "/api/collections/_superusers/auth-refresh").auth_header("{{su}}"),
-            Step::post("/api/collections/_superusers/auth-with-password", login.clone()).label("login from a refused IP"),
-            Step::post("/api/collections/_superusers/auth-with-password", json!({"identity": "admin@example.com", "password": "wrong"})),
+            Step::new(reqwest::Method::POST, "/api/collections/_superusers/auth-refresh")
+                .auth_header("{{su}}"),
+            Step::post("/api/collections/_superusers/auth-with-password", login.clone())
+                .label("login from a refused IP"),
+            Step::post(
+                "/api/collections/_superusers/auth-with-password",
+                json!({"identity": "admin@example.com", "password": "wrong"}),
+            ),
         ])
         .run()
         .await;

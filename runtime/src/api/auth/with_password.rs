@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
-use http::HeaderMap;
 use axum::response::Response;
+use http::HeaderMap;
 
 use super::response::auth_response;
 use super::rule::check_auth_rule;

@@ -11,7 +11,9 @@ use crate::model::settings::TrustedProxySettings;
 /// The real client IP.
 pub fn client_ip(proxy: &TrustedProxySettings, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
     for name in &proxy.headers {
-        let Some(value) = headers.get(name.as_str()).and_then(|v| v.to_str().ok()) else { continue };
+        let Some(value) = headers.get(name.as_str()).and_then(|v| v.to_str().ok()) else {
+            continue;
+        };
         let mut parts = value.split(',').map(str::trim).filter(|p| !p.is_empty());
         let candidate = if proxy.use_leftmost_ip { parts.next() } else { parts.next_back() };
         if let Some(ip) = candidate.and_then(|c| c.parse::<IpAddr>().ok()) {
@@ -30,7 +32,9 @@ fn matches_entry(entry: &str, ip: IpAddr) -> bool {
     let Some((network, bits)) = entry.split_once('/') else {
         return entry.parse::<IpAddr>().is_ok_and(|allowed| allowed == ip);
     };
-    let (Ok(network), Ok(bits)) = (network.parse::<IpAddr>(), bits.parse::<u32>()) else { return false };
+    let (Ok(network), Ok(bits)) = (network.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
     match (network, ip) {
         (IpAddr::V4(network), IpAddr::V4(ip)) if bits <= 32 => {
             let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);

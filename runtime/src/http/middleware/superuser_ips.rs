@@ -21,7 +21,9 @@ pub fn refused() -> ApiError {
 /// The middleware (a no-op while the allowlist is empty).
 pub async fn check_superuser_ip(State(app): State<App>, request: Request, next: Next) -> Response {
     let settings = app.settings();
-    if settings.superuser_ips.is_empty() || !request.headers().contains_key(http::header::AUTHORIZATION) {
+    if settings.superuser_ips.is_empty()
+        || !request.headers().contains_key(http::header::AUTHORIZATION)
+    {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -29,7 +31,10 @@ pub async fn check_superuser_ip(State(app): State<App>, request: Request, next: 
     if auth.is_superuser() {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
         let allowed = peer.is_some_and(|peer| {
-            ip_allowed(&settings.superuser_ips, client_ip(&settings.trusted_proxy, &parts.headers, peer))
+            ip_allowed(
+                &settings.superuser_ips,
+                client_ip(&settings.trusted_proxy, &parts.headers, peer),
+            )
         });
         if !allowed {
             return refused().into_response();
