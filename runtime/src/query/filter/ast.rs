@@ -3,8 +3,6 @@
 //! spans. Nothing here is resolved against a collection yet.
 //! See `../shared/spec/filters-and-rules.md` §1–§4.
 
-use std::fmt;
-
 use super::ident::IdentPath;
 
 /// A byte range `start..end` in the parsed string.
@@ -156,8 +154,8 @@ pub struct JoinedExpr {
 /// `operand SIGN operand` or `( exprList )`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    /// A comparison.
-    Comparison(Comparison),
+    /// A comparison (boxed: it is much larger than a group).
+    Comparison(Box<Comparison>),
     /// A parenthesised group.
     Group(Group),
 }
@@ -315,126 +313,6 @@ pub struct Function {
     pub args: Vec<Operand>,
     /// From the name to the closing parenthesis.
     pub span: Span,
-}
-
-/// A filter with SQL precedence applied: `AND` binds tighter than `OR`, groups become subtrees.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Condition<'a> {
-    /// A single comparison.
-    Comparison(&'a Comparison),
-    /// Every item must hold (two or more items).
-    And(Vec<Condition<'a>>),
-    /// One item must hold (two or more items).
-    Or(Vec<Condition<'a>>),
-}
-
-impl ExprList {
-    /// Builds the precedence tree the SQL builder's flat `AND`/`OR` emission amounts to.
-    pub fn to_condition(&self) -> Condition<'_> {
-        let mut ors = Vec::new();
-        let mut ands = vec![self.first.to_condition()];
-        for joined in &self.rest {
-            let next = joined.expr.to_condition();
-            match joined.join {
-                Join::And => ands.push(next),
-                Join::Or => ors.push(collapse(std::mem::replace(&mut ands, vec![next]), false)),
-            }
-        }
-        ors.push(collapse(ands, false));
-        collapse(ors, true)
-    }
-
-    /// Every comparison, in source order, including those inside groups.
-    pub fn comparisons(&self) -> Vec<&Comparison> {
-        let mut out = Vec::new();
-        self.collect_comparisons(&mut out);
-        out
-    }
-
-    fn collect_comparisons<'a>(&'a self, out: &mut Vec<&'a Comparison>) {
-        let rest = self.rest.iter().map(|joined| &joined.expr);
-        for expr in std::iter::once(&self.first).chain(rest) {
-            match expr {
-                Expr::Comparison(comparison) => out.push(comparison),
-                Expr::Group(group) => group.list.collect_comparisons(out),
-            }
-        }
-    }
-}
-
-impl Expr {
-    fn to_condition(&self) -> Condition<'_> {
-        match self {
-            Expr::Comparison(comparison) => Condition::Comparison(comparison),
-            Expr::Group(group) => group.list.to_condition(),
-        }
-    }
-}
-
-fn collapse(mut items: Vec<Condition<'_>>, or: bool) -> Condition<'_> {
-    if items.len() == 1 {
-        if let Some(only) = items.pop() {
-            return only;
-        }
-    }
-    if or { Condition::Or(items) } else { Condition::And(items) }
-}
-
-/// Prints the filter back in canonical form (single spaces, `'` quotes); parsing the output
-/// gives the same tree apart from spans.
-impl fmt::Display for ExprList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.first)?;
-        for joined in &self.rest {
-            write!(f, " {} {}", joined.join.as_str(), joined.expr)?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expr::Comparison(c) => write!(f, "{} {} {}", c.left, c.sign.as_str(), c.right),
-            Expr::Group(group) => write!(f, "({})", group.list),
-        }
-    }
-}
-
-impl fmt::Display for Operand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Operand::Identifier(identifier) => f.write_str(&identifier.raw),
-            Operand::Literal(literal) => f.write_str(&literal.raw),
-            Operand::Number(number) => f.write_str(&number.raw),
-            Operand::Text(text) => write_quoted(f, &text.value),
-            Operand::Function(function) => {
-                write!(f, "{}(", function.name)?;
-                for (i, arg) in function.args.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{arg}")?;
-                }
-                f.write_str(")")
-            }
-        }
-    }
-}
-
-fn write_quoted(f: &mut fmt::Formatter<'_>, value: &str) -> fmt::Result {
-    f.write_str("'")?;
-    for ch in value.chars() {
-        match ch {
-            '\'' => f.write_str("\\'")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\t' => f.write_str("\\t")?,
-            '\r' => f.write_str("\\r")?,
-            other => write!(f, "{other}")?,
-        }
-    }
-    f.write_str("'")
 }
 
 #[cfg(test)]

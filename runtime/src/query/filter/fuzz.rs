@@ -25,8 +25,8 @@ impl XorShift {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -54,7 +54,7 @@ fn random_inputs_never_panic() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     for _ in 0..20_000 {
         let len = rng.below(40);
-        let input: String = (0..len).map(|_| *rng.pick(ALPHABET)).collect();
+        let input: String = (0..len).map(|_| rng.pick(ALPHABET)).collect();
         check_no_panic(&input);
     }
 }
@@ -70,11 +70,15 @@ fn mutated_valid_filters_never_panic() {
                 at -= 1;
             }
             match rng.below(3) {
-                0 => source.insert_str(at, *rng.pick(ALPHABET)),
+                0 => {
+                    let piece = rng.pick(ALPHABET);
+                    source.insert_str(at, piece);
+                }
                 1 => source.truncate(at),
                 _ => {
                     let tail = source.split_off(at);
-                    source.push_str(*rng.pick(ALPHABET));
+                    let piece = rng.pick(ALPHABET);
+                    source.push_str(piece);
                     source.push_str(&tail);
                 }
             }
@@ -88,7 +92,6 @@ fn generated_valid_filters_parse_to_their_canonical_form() {
     let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
     for _ in 0..5_000 {
         let (source, canonical) = gen_list(&mut rng, 0, &mut 40);
-        if rng.chance(1) { eprintln!("SRC {source:?}\nCAN {canonical}"); }
         let parsed = parse_rule(&source).unwrap_or_else(|e| panic!("{source:?}: {e}"));
         assert_eq!(parsed.to_string(), canonical, "{source:?}");
         if source.len() <= MAX_FILTER_LEN {
@@ -103,14 +106,14 @@ fn generated_valid_filters_parse_to_their_canonical_form() {
 
 /// Optional whitespace and comments between tokens.
 fn trivia(rng: &mut XorShift) -> &'static str {
-    *rng.pick(&["", "", " ", "  ", "\t", "\n", " // comment (a = 1)\n", "//\n", "\n\t "])
+    rng.pick(&["", "", " ", "  ", "\t", "\n", " // comment (a = 1)\n", "//\n", "\n\t "])
 }
 
 /// `(source, canonical)` of `expr (JOIN expr)*`; `budget` caps the comparisons.
 fn gen_list(rng: &mut XorShift, depth: usize, budget: &mut usize) -> (String, String) {
     let (mut source, mut canonical) = gen_expr(rng, depth, budget);
     while *budget > 0 && rng.chance(45) {
-        let join = *rng.pick(&["&&", "||"]);
+        let join = rng.pick(&["&&", "||"]);
         let (s, c) = gen_expr(rng, depth, budget);
         source = format!("{source}{}{join}{}{s}", trivia(rng), trivia(rng));
         canonical = format!("{canonical} {join} {c}");
@@ -126,7 +129,7 @@ fn gen_expr(rng: &mut XorShift, depth: usize, budget: &mut usize) -> (String, St
     *budget = budget.saturating_sub(1);
     let (ls, lc) = gen_operand(rng);
     let (rs, rc) = gen_operand(rng);
-    let sign = *rng.pick(&[
+    let sign = rng.pick(&[
         "=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~",
         "?!~",
     ]);
@@ -160,7 +163,7 @@ const IDENTIFIERS: &[&str] = &[
 fn gen_operand(rng: &mut XorShift) -> (String, String) {
     match rng.below(10) {
         0..=3 => {
-            let id = *rng.pick(IDENTIFIERS);
+            let id = rng.pick(IDENTIFIERS);
             (id.to_owned(), id.to_owned())
         }
         4 | 5 => gen_text(rng),
@@ -182,7 +185,7 @@ fn gen_number(rng: &mut XorShift) -> (String, String) {
 
 /// Random text in a random quote kind, using every escape form.
 fn gen_text(rng: &mut XorShift) -> (String, String) {
-    let quote = *rng.pick(&['\'', '"']);
+    let quote = rng.pick(&['\'', '"']);
     let other = if quote == '\'' { '"' } else { '\'' };
     let mut source = quote.to_string();
     let mut value = String::new();
@@ -223,7 +226,7 @@ fn gen_field_or_number(rng: &mut XorShift) -> (String, String) {
     if rng.chance(50) {
         gen_number(rng)
     } else {
-        let id = *rng.pick(&["location.lon", "location.lat", "a", "null", "rel.point.lon"]);
+        let id = rng.pick(&["location.lon", "location.lat", "a", "null", "rel.point.lon"]);
         (id.to_owned(), id.to_owned())
     }
 }

@@ -10,6 +10,8 @@
 //! ```
 
 pub mod ast;
+pub mod condition;
+mod display;
 pub mod error;
 pub mod functions;
 pub mod ident;
@@ -18,9 +20,10 @@ mod parser;
 pub mod sort;
 
 pub use ast::{
-    Comparison, Condition, Expr, ExprList, Function, Group, Identifier, Join, JoinedExpr, Literal,
+    Comparison, Expr, ExprList, Function, Group, Identifier, Join, JoinedExpr, Literal,
     LiteralValue, Number, Op, Operand, Sign, Span, Text,
 };
+pub use condition::Condition;
 pub use error::{FilterError, FilterErrorKind};
 pub use functions::KnownFunction;
 pub use ident::{IdentPath, IdentRoot, Macro, Modifier};

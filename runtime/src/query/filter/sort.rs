@@ -206,7 +206,7 @@ mod tests {
     fn invalid_items_are_errors_with_offsets() {
         let long = "a".repeat(MAX_SORT_FIELD_LEN + 1);
         let exact = "a".repeat(MAX_SORT_FIELD_LEN);
-        assert_eq!(items(&format!("-{exact}")), vec![(Desc, exact.clone())]);
+        assert_eq!(items(&format!("-{exact}")), vec![(Desc, exact)]);
         let invalid = |name: &str| FilterErrorKind::InvalidSortField(name.to_owned());
         let cases = [
             (" ".to_owned(), 1, FilterErrorKind::EmptySortField),
