@@ -104,6 +104,8 @@ fn help_and_version_exit_zero() {
     );
 }
 
+// A plain test thread, not a tokio worker: sleeping here blocks nothing else.
+#[allow(clippy::disallowed_methods)]
 fn wait_for_health(url: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
