@@ -13,6 +13,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod collections;
 pub mod http;
 pub mod model;
 pub mod query;

@@ -37,6 +37,7 @@ pub struct Step {
     check_headers: Vec<String>,
     status_only: bool,
     save: Vec<(String, String)>,
+    masks: Vec<String>,
 }
 
 impl Step {
@@ -52,6 +53,7 @@ impl Step {
             check_headers: Vec::new(),
             status_only: false,
             save: Vec::new(),
+            masks: Vec::new(),
         }
     }
 
@@ -122,6 +124,13 @@ impl Step {
     /// Compares only the status (and checked headers), not the body.
     pub fn status_only(mut self) -> Self {
         self.status_only = true;
+        self
+    }
+
+    /// Replaces the value at `pointer` (JSON pointer) with `"<masked>"` on both sides before
+    /// comparing (for values PocketBase itself randomises).
+    pub fn mask(mut self, pointer: &str) -> Self {
+        self.masks.push(pointer.to_owned());
         self
     }
 
@@ -328,7 +337,14 @@ fn outcome(step: &Step, exchange: &Exchange, normalizer: &mut Normalizer) -> Out
         Value::from("<empty>")
     } else {
         match serde_json::from_slice::<Value>(&exchange.body) {
-            Ok(json) => normalizer.value(&json),
+            Ok(mut json) => {
+                for pointer in &step.masks {
+                    if let Some(value) = json.pointer_mut(pointer) {
+                        *value = Value::from("<masked>");
+                    }
+                }
+                normalizer.value(&json)
+            }
             Err(_) => Value::from(format!("<non-json {} bytes>", exchange.body.len())),
         }
     };

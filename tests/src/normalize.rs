@@ -27,6 +27,9 @@ impl Normalizer {
     }
 
     fn string(&mut self, text: &str) -> Value {
+        if text.starts_with("_clone_") {
+            return Value::from("<clone-id>");
+        }
         if is_datetime(text) {
             return Value::from("<date>");
         }

@@ -38,3 +38,18 @@ pub fn json_with_status<T: Serialize>(
 pub fn raw_json(status: StatusCode, body: Vec<u8>) -> Response {
     (status, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
+
+/// A 200 list envelope; `?fields=` applies to each of `items`, the other keys are kept.
+pub fn json_list(query: &RawQuery, mut envelope: serde_json::Value) -> Result<Response, ApiError> {
+    match query.get("fields").map(FieldsPicker::parse) {
+        Some(Ok(picker)) if !picker.is_empty() => {
+            if let Some(items) = envelope.get_mut("items") {
+                *items = picker.apply(items.take());
+            }
+        }
+        Some(Err(_)) => return Err(ApiError::bad_request_default()),
+        _ => {}
+    }
+    let body = serde_json::to_vec(&envelope).map_err(|e| ApiError::internal(&e))?;
+    Ok(raw_json(StatusCode::OK, body))
+}

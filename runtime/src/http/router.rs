@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use http::StatusCode;
 
 use super::middleware::{body_limit, headers, superuser_ips};
@@ -23,6 +23,22 @@ pub fn router(app: App) -> Router {
             post(api::auth::with_password::auth_with_password),
         )
         .route("/api/collections/{collection}/auth-refresh", post(api::auth::refresh::auth_refresh))
+        .route(
+            "/api/collections",
+            get(api::collections::list::list).post(api::collections::create::create),
+        )
+        .route("/api/collections/import", put(api::collections::import::import))
+        .route("/api/collections/meta/scaffolds", get(api::collections::scaffolds::scaffolds))
+        .route(
+            "/api/collections/{collection}",
+            get(api::collections::view::view)
+                .patch(api::collections::update::update)
+                .delete(api::collections::delete::delete),
+        )
+        .route(
+            "/api/collections/{collection}/truncate",
+            delete(api::collections::truncate::truncate),
+        )
         .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))
         .route("/_", get(admin_redirect))
         .fallback(static_files::fallback)

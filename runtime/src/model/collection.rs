@@ -3,7 +3,12 @@
 //! the API form (secrets stripped). See `../shared/spec/collections-and-fields.md` §1.
 
 mod auth_options;
+pub mod index_sql;
+pub mod input;
+pub mod normalize;
+pub mod system_fields;
 mod templates;
+pub mod validate;
 
 pub use auth_options::{
     AuthAlertOptions, EmailTemplate, MfaOptions, OAuth2MappedFields, OAuth2Options, OAuth2Provider,

@@ -128,10 +128,26 @@ impl ValidationErrors {
         self.0.entry(key.into()).or_insert(ErrorNode::Leaf(error));
     }
 
-    /// Records nested errors for `key` (no-op when `nested` is empty).
+    /// Records nested errors for `key` (no-op when `nested` is empty); nested errors already
+    /// recorded for the key are merged, first error per key winning.
     pub fn add_nested(&mut self, key: impl Into<String>, nested: ValidationErrors) {
-        if !nested.is_empty() {
-            self.0.entry(key.into()).or_insert(ErrorNode::Nested(nested));
+        if nested.is_empty() {
+            return;
+        }
+        match self.0.entry(key.into()) {
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(ErrorNode::Nested(nested));
+            }
+            std::collections::btree_map::Entry::Occupied(mut entry) => {
+                if let ErrorNode::Nested(existing) = entry.get_mut() {
+                    for (key, node) in nested.0 {
+                        match node {
+                            ErrorNode::Leaf(error) => existing.add(key, error),
+                            ErrorNode::Nested(inner) => existing.add_nested(key, inner),
+                        }
+                    }
+                }
+            }
         }
     }
 

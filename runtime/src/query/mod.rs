@@ -5,3 +5,4 @@
 pub mod excerpt;
 pub mod fields;
 pub mod filter;
+pub mod page;

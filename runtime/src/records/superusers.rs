@@ -95,13 +95,7 @@ pub async fn create(app: &App, email: &str, plain: &str) -> Result<Record, Super
     save::set_password_hash(&mut record, &hash);
     save::prepare_create(&collection, &mut record)?;
     let (c, r) = (collection.clone(), record.clone());
-    app.data()
-        .write(move |tx| match save::insert(tx, &c, &r) {
-            Ok(()) => Ok(Ok(())),
-            Err(SaveError::Store(e)) => Err(e),
-            Err(validation) => Ok(Err(validation)),
-        })
-        .await??;
+    app.data().write(move |tx| save::insert(tx, &c, &r)).await?;
     Ok(record)
 }
 
@@ -169,10 +163,10 @@ pub async fn delete(app: &App, email: &str) -> Result<Deleted, SuperuserError> {
     let collection = superusers(app)?;
     let email = email.to_owned();
     app.data()
-        .write(move |tx| {
+        .write(move |tx| -> Result<Deleted, SuperuserError> {
             let Some(record) = store::records::find_first_by(tx, &collection, EMAIL, &email)?
             else {
-                return Ok(Ok(Deleted::Missing));
+                return Ok(Deleted::Missing);
             };
             let others = store::records::count_where(
                 tx,
@@ -181,12 +175,12 @@ pub async fn delete(app: &App, email: &str) -> Result<Deleted, SuperuserError> {
                 &[record.id(), INSTALLER_EMAIL],
             )?;
             if others == 0 {
-                return Ok(Err(SuperuserError::LastSuperuser));
+                return Err(SuperuserError::LastSuperuser);
             }
             store::records::delete(tx, &collection, record.id())?;
-            Ok(Ok(Deleted::Yes))
+            Ok(Deleted::Yes)
         })
-        .await?
+        .await
 }
 
 /// How many real superusers exist (the installer account excluded).

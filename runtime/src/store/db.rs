@@ -88,24 +88,27 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let sender = self.inner.readers.lock().clone().ok_or(StoreError::Closed)?;
-        run_job(&sender, move |conn| f(conn)).await
+        run_job(&sender, move |conn| f(conn)).await?
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer connection: committed
     /// when `f` returns `Ok`, rolled back when it returns `Err` or panics.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let sender = self.inner.writer.lock().clone().ok_or(StoreError::Closed)?;
-        run_job(&sender, move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        run_job(&sender, move |conn| -> Result<T, E> {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
             let value = f(&tx)?;
-            tx.commit()?;
+            tx.commit().map_err(StoreError::from)?;
             Ok(value)
         })
-        .await
+        .await?
     }
 
     /// Runs `f` on the writer connection outside of any transaction (pragmas, checkpoints).
@@ -115,7 +118,7 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let sender = self.inner.writer.lock().clone().ok_or(StoreError::Closed)?;
-        run_job(&sender, f).await
+        run_job(&sender, f).await?
     }
 
     /// Stops accepting jobs, lets queued ones finish and closes every connection.
@@ -138,15 +141,15 @@ impl Drop for Inner {
     }
 }
 
-async fn run_job<T, F>(sender: &Sender<Job>, f: F) -> Result<T, StoreError>
+async fn run_job<R, F>(sender: &Sender<Job>, f: F) -> Result<R, StoreError>
 where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    R: Send + 'static,
+    F: FnOnce(&mut Connection) -> R + Send + 'static,
 {
     let (reply, receive) = oneshot::channel();
     let job: Job = Box::new(move |conn| {
         let result = catch_unwind(AssertUnwindSafe(|| f(conn)))
-            .unwrap_or_else(|panic| Err(StoreError::Panicked(panic_message(&*panic))));
+            .map_err(|panic| StoreError::Panicked(panic_message(&*panic)));
         // The caller may have gone away (request cancelled); nothing to do then.
         let _ = reply.send(result);
     });
@@ -217,8 +220,12 @@ mod tests {
     async fn writes_commit_and_failed_writes_roll_back() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("t.db"), &DbOptions::default()).unwrap();
-        db.write(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER)")?)).await.unwrap();
-        db.write(|tx| Ok(tx.execute("INSERT INTO t VALUES (1)", [])?)).await.unwrap();
+        db.write(|tx| Ok::<_, StoreError>(tx.execute_batch("CREATE TABLE t (v INTEGER)")?))
+            .await
+            .unwrap();
+        db.write(|tx| Ok::<_, StoreError>(tx.execute("INSERT INTO t VALUES (1)", [])?))
+            .await
+            .unwrap();
         let failed = db
             .write(|tx| {
                 tx.execute("INSERT INTO t VALUES (2)", [])?;

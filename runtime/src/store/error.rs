@@ -37,6 +37,9 @@ pub enum StoreError {
         /// The IO error.
         source: std::io::Error,
     },
+    /// A system migration step failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
     /// The data dir was written by a PocketBase version wasmbase cannot open.
     #[error("unsupported pb_data: {0}")]
     Unsupported(String),
@@ -56,5 +59,52 @@ impl StoreError {
             Self::Sqlite(rusqlite::Error::SqliteFailure(_, Some(message))) => Some(message),
             _ => None,
         }
+    }
+}
+
+/// An SQLite failure worded like PocketBase's Go driver: `SQL logic error: no such column: x (1)`.
+pub fn sqlite_error_text(error: &rusqlite::Error) -> String {
+    match error {
+        rusqlite::Error::SqlInputError { error: failure, msg, .. } => {
+            format!("{}: {msg} ({})", errstr(failure.extended_code & 0xff), failure.extended_code)
+        }
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            let description = errstr(failure.extended_code & 0xff);
+            match message {
+                Some(message) => format!("{description}: {message} ({})", failure.extended_code),
+                None => format!("{description} ({})", failure.extended_code),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `sqlite3_errstr` of a primary result code.
+fn errstr(code: i32) -> &'static str {
+    match code {
+        1 => "SQL logic error",
+        2 => "internal error",
+        3 => "access permission denied",
+        4 => "query aborted",
+        5 => "database is locked",
+        6 => "database table is locked",
+        7 => "out of memory",
+        8 => "attempt to write a readonly database",
+        9 => "interrupted",
+        10 => "disk I/O error",
+        11 => "database disk image is malformed",
+        12 => "unknown operation",
+        13 => "database or disk is full",
+        14 => "unable to open database file",
+        15 => "locking protocol",
+        17 => "database schema has changed",
+        18 => "string or blob too big",
+        19 => "constraint failed",
+        20 => "datatype mismatch",
+        21 => "bad parameter or other API misuse",
+        23 => "authorization denied",
+        25 => "column index out of range",
+        26 => "file is not a database",
+        _ => "unknown error",
     }
 }

@@ -256,6 +256,37 @@ impl AuthOptions {
         }
     }
 
+    /// Go's zero value: what a collection that was never an auth collection carries (all
+    /// empty), so turning it into one reports every missing option.
+    pub fn zero() -> Self {
+        let token = || TokenOptions { secret: String::new(), duration: 0 };
+        Self {
+            auth_rule: None,
+            manage_rule: None,
+            auth_alert: AuthAlertOptions {
+                enabled: false,
+                email_template: EmailTemplate::default(),
+            },
+            oauth2: OAuth2Options::default(),
+            password_auth: PasswordAuthOptions { enabled: false, identity_fields: Vec::new() },
+            mfa: MfaOptions { enabled: false, duration: 0, rule: String::new() },
+            otp: OtpOptions {
+                enabled: false,
+                duration: 0,
+                length: 0,
+                email_template: EmailTemplate::default(),
+            },
+            auth_token: token(),
+            password_reset_token: token(),
+            email_change_token: token(),
+            verification_token: token(),
+            file_token: token(),
+            verification_template: EmailTemplate::default(),
+            reset_password_template: EmailTemplate::default(),
+            confirm_email_change_template: EmailTemplate::default(),
+        }
+    }
+
     /// Reads stored options; missing keys take the defaults, and a missing secret gets a
     /// fresh one (so a token can never be signed with an empty secret).
     pub fn from_json(value: &Value) -> Result<Self, serde_json::Error> {
@@ -276,6 +307,11 @@ impl AuthOptions {
             }
         }
         Ok(options)
+    }
+
+    /// Reads options exactly as sent (missing keys default, nothing regenerated).
+    pub fn from_json_exact(value: &Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value.clone())
     }
 
     /// The options as JSON in PocketBase's order.

@@ -3,10 +3,12 @@
 //! does (alphabetical keys). See `../shared/spec/collections-and-fields.md` §2–3.
 
 mod column;
+pub mod go_regex;
 pub mod normalize;
 mod options;
 pub mod pattern;
 pub mod validate;
+pub mod validate_options;
 
 pub use options::{
     AutodateOptions, DateOptions, DomainOptions, EditorOptions, FileOptions, JsonOptions,

@@ -80,7 +80,8 @@ pub fn run_data(tx: &Transaction<'_>) -> Result<bool, StoreError> {
     for mut collection in system_collections::all() {
         collection.created.clone_from(&now);
         collection.updated.clone_from(&now);
-        create_collection_table(tx, &collection)?;
+        create_collection_table(tx, &collection)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
         collections::insert(tx, &collection)?;
     }
     settings::save(tx, &Settings::default())?;
