@@ -4,6 +4,7 @@
 mod auth;
 mod diff_auth;
 mod diff_collections;
+mod diff_views;
 mod diff_http;
 mod diff_settings;
 mod persistence;

@@ -1,0 +1,4 @@
+//! Differential scenarios: view collections (query validation, field inference, updates).
+
+#[allow(unused_imports)]
+use wasmbase_tests::{Scenario, Step};
