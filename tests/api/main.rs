@@ -4,7 +4,8 @@
 mod auth;
 mod diff_auth;
 mod diff_collections;
-mod diff_views;
 mod diff_http;
+mod diff_records;
 mod diff_settings;
+mod diff_views;
 mod persistence;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod collections;
 pub mod health;
+pub mod records;
 pub mod settings;
 
 use std::sync::Arc;

@@ -79,6 +79,8 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<SuperuserCommand>,
     },
+    /// Checks that a running server answers its health endpoint with 200 (for container health checks)
+    Healthcheck(HealthcheckArgs),
     /// Executes app DB migration scripts (not supported: system migrations run on start)
     #[command(hide = true)]
     Migrate {
@@ -101,6 +103,17 @@ pub struct ServeArgs {
     /// CORS allowed domain origins list
     #[arg(long, value_delimiter = ',', default_value = "*")]
     pub origins: Vec<String>,
+}
+
+/// `healthcheck` flags.
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    /// the URL to GET (default: /api/health on the WASMBASE_HTTP address, else 127.0.0.1:8090)
+    #[arg(long, env = "WASMBASE_HEALTHCHECK_URL")]
+    pub url: Option<String>,
+    /// seconds to wait for the answer
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
 }
 
 /// `superuser` sub-commands; arguments are checked by the commands themselves so the messages

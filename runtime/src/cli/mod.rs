@@ -1,11 +1,13 @@
 //! The command line, mirroring PocketBase's: `serve`, `superuser {create,upsert,update,delete,
-//! otp,ips}`, the global flags with PocketBase's names and defaults, `--help`, `--version`.
+//! otp,ips}`, the global flags with PocketBase's names and defaults, `--help`, `--version`; plus
+//! `healthcheck` (not in PocketBase) for container images.
 //! Failures print a Go-log-style line (`2026/11/24 16:50:28 message`) on stderr and exit 1,
 //! as PocketBase does. See `../shared/spec/files-batch-settings-misc.md` §10.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // compat: printing is this module's job.
 
 mod args;
+mod healthcheck;
 mod serve;
 mod superuser;
 
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-pub use args::{Cli, Command, GlobalArgs, ServeArgs, SuperuserCommand};
+pub use args::{Cli, Command, GlobalArgs, HealthcheckArgs, ServeArgs, SuperuserCommand};
 
 /// The exit code PocketBase uses for every failure.
 const FAILURE: u8 = 1;
@@ -25,6 +27,13 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return exit_for_parse_error(&error),
     };
+    if let Some(Command::Healthcheck(args)) = &cli.command {
+        // Blocking and tiny: no async runtime, no tracing.
+        return match healthcheck::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        };
+    }
     init_tracing(cli.global.dev);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -57,6 +66,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Superuser { command: Some(command) }) => {
             superuser::run(&cli.global, command).await
         }
+        Some(Command::Healthcheck(args)) => healthcheck::run(&args),
         Some(Command::Migrate { args: _ }) => Err(
             "the migrate command is not supported: wasmbase applies its system migrations on start"
                 .to_owned(),

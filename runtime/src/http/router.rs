@@ -39,6 +39,16 @@ pub fn router(app: App) -> Router {
             "/api/collections/{collection}/truncate",
             delete(api::collections::truncate::truncate),
         )
+        .route(
+            "/api/collections/{collection}/records",
+            get(api::records::list::list).post(api::records::create::create),
+        )
+        .route(
+            "/api/collections/{collection}/records/{id}",
+            get(api::records::view::view)
+                .patch(api::records::update::update)
+                .delete(api::records::delete::delete),
+        )
         .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))
         .route("/_", get(admin_redirect))
         .fallback(static_files::fallback)

@@ -67,11 +67,11 @@ impl FieldError {
         )
     }
 
-    /// `validation_max_text_constraint` with the `max` param.
+    /// `validation_max_text_constraint` with the `max` param (text fields' wording).
     pub fn max_text(max: usize) -> Self {
         Self::with_param(
             "validation_max_text_constraint",
-            format!("Must be less than {max} character(s)."),
+            format!("Must be no more than {max} character(s)."),
             "max",
             Value::from(max),
         )
@@ -140,13 +140,18 @@ impl ValidationErrors {
             }
             std::collections::btree_map::Entry::Occupied(mut entry) => {
                 if let ErrorNode::Nested(existing) = entry.get_mut() {
-                    for (key, node) in nested.0 {
-                        match node {
-                            ErrorNode::Leaf(error) => existing.add(key, error),
-                            ErrorNode::Nested(inner) => existing.add_nested(key, inner),
-                        }
-                    }
+                    existing.extend(nested);
                 }
+            }
+        }
+    }
+
+    /// Adds every error of `other` whose key has none yet (nested sets merge).
+    pub fn extend(&mut self, other: ValidationErrors) {
+        for (key, node) in other.0 {
+            match node {
+                ErrorNode::Leaf(error) => self.add(key, error),
+                ErrorNode::Nested(inner) => self.add_nested(key, inner),
             }
         }
     }

@@ -5,8 +5,20 @@
 //! This sits above `store/` (which only runs SQL) and `auth/` (password hashing), so neither
 //! has to know about the other.
 
+pub mod auth_fields;
+pub mod create;
+pub mod delete;
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod read;
+pub mod relations;
+pub mod request;
+pub mod rule_sql;
+pub mod rules;
 pub mod save;
 pub mod superusers;
 pub mod tokens;
+pub mod update;
 
 pub use save::SaveError;

@@ -91,6 +91,17 @@ impl Db {
         run_job(&sender, move |conn| f(conn)).await?
     }
 
+    /// Like [`Db::read`] with the caller's error type.
+    pub async fn read_with<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let sender = self.inner.readers.lock().clone().ok_or(StoreError::Closed)?;
+        run_job(&sender, move |conn| f(conn)).await?
+    }
+
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer connection: committed
     /// when `f` returns `Ok`, rolled back when it returns `Err` or panics.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>

@@ -51,6 +51,9 @@ pub struct FormBody {
     pub files: Vec<UploadedFile>,
     /// The encoding.
     pub kind: BodyKind,
+    /// Keys whose values came from text form parts (PocketBase infers their types for
+    /// records), not from JSON.
+    pub text_keys: Vec<String>,
 }
 
 impl FormBody {
@@ -111,16 +114,20 @@ impl FromRequest<App> for FormBody {
 }
 
 fn parse_simple(mime: &str, bytes: &[u8]) -> Result<FormBody, BodyError> {
-    let empty = |kind| FormBody { fields: Map::new(), files: Vec::new(), kind };
+    let empty =
+        |kind| FormBody { fields: Map::new(), files: Vec::new(), kind, text_keys: Vec::new() };
     match mime {
         "application/json" => {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(empty(BodyKind::Json));
             }
             match serde_json::from_slice::<Value>(bytes) {
-                Ok(Value::Object(fields)) => {
-                    Ok(FormBody { fields, files: Vec::new(), kind: BodyKind::Json })
-                }
+                Ok(Value::Object(fields)) => Ok(FormBody {
+                    fields,
+                    files: Vec::new(),
+                    kind: BodyKind::Json,
+                    text_keys: Vec::new(),
+                }),
                 _ => Err(BodyError::Malformed),
             }
         }
@@ -129,7 +136,8 @@ fn parse_simple(mime: &str, bytes: &[u8]) -> Result<FormBody, BodyError> {
             for (key, value) in url::form_urlencoded::parse(bytes) {
                 push_form_value(&mut fields, key.into_owned(), value.into_owned());
             }
-            Ok(FormBody { fields, files: Vec::new(), kind: BodyKind::UrlEncoded })
+            let text_keys = fields.keys().cloned().collect();
+            Ok(FormBody { fields, files: Vec::new(), kind: BodyKind::UrlEncoded, text_keys })
         }
         "application/xml" | "text/xml" => {
             let text = String::from_utf8_lossy(bytes);
@@ -195,13 +203,17 @@ async fn read_multipart(req: Request, app: &App) -> Result<FormBody, BodyError> 
             None => push_form_value(&mut fields, key, String::from_utf8_lossy(&data).into_owned()),
         }
     }
+    let mut text_keys: Vec<String> = fields.keys().cloned().collect();
     for payload in payloads {
         match serde_json::from_slice::<Value>(&payload) {
-            Ok(Value::Object(object)) => fields.extend(object),
+            Ok(Value::Object(object)) => {
+                text_keys.retain(|k| !object.contains_key(k));
+                fields.extend(object);
+            }
             _ => return Err(BodyError::Malformed),
         }
     }
-    Ok(FormBody { fields, files, kind: BodyKind::Multipart })
+    Ok(FormBody { fields, files, kind: BodyKind::Multipart, text_keys })
 }
 
 #[cfg(test)]

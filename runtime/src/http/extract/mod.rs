@@ -5,7 +5,9 @@ pub mod auth;
 pub mod body;
 pub mod client_ip;
 pub mod query;
+pub mod request_info;
 
 pub use auth::{Auth, RequireAuth, RequireSuperuser};
 pub use body::{BodyError, FormBody};
 pub use query::RawQuery;
+pub use request_info::Requester;

@@ -1,0 +1,71 @@
+//! `GET /api/collections/{collection}/records`: a page of records through the list rule (rows
+//! it excludes are simply absent), the client `filter` and `sort`, with `page`, `perPage`,
+//! `skipTotal` and `fields`. Non-superusers may not use `@request.`/`@collection.` in filter
+//! or sort (403). See `../shared/spec/records.md` (list / search).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::app::App;
+use crate::http::ApiError;
+use crate::http::extract::{RawQuery, Requester};
+use crate::http::response;
+use crate::query::page::Pagination;
+use crate::records::error::RecordError;
+use crate::records::read::{ListQuery, list as list_records};
+use crate::records::rule_sql;
+use crate::records::rules::{RuleScope, require_rule};
+
+/// The handler.
+pub async fn list(
+    State(app): State<App>,
+    Path(name): Path<String>,
+    Requester(request): Requester,
+    query: RawQuery,
+) -> Result<Response, ApiError> {
+    let collection = super::collection(&app, &name)?;
+    let rule = require_rule(collection.list_rule.as_deref(), &request)
+        .map_err(super::record_error)?
+        .map(str::to_owned);
+    let filter = query.get("filter").filter(|f| !f.is_empty()).map(str::to_owned);
+    let sort = query.get("sort").filter(|s| !s.is_empty()).map(str::to_owned);
+    if !request.is_superuser() {
+        for text in [filter.as_deref(), sort.as_deref()].into_iter().flatten() {
+            if text.contains("@request.") {
+                return Err(super::record_error(RecordError::FilterForbidden("@request.")));
+            }
+            if text.contains("@collection.") {
+                return Err(super::record_error(RecordError::FilterForbidden("@collection.")));
+            }
+        }
+    }
+    let page = Pagination::parse(query.get("page"), query.get("perPage"), query.get("skipTotal"))
+        .map_err(|_| ApiError::bad_request_default())?;
+    let all = app.collections();
+    let (c, r) = (collection.clone(), request.clone());
+    let result = app
+        .data()
+        .read_with(move |conn| {
+            let scope = RuleScope { all: &all, collection: &c, request: &r };
+            let mut list_query = ListQuery::default();
+            if let Some(rule) = &rule {
+                list_query.conditions.push(rule_sql::list_condition(&scope, rule)?);
+            }
+            if let Some(filter) = &filter {
+                list_query.conditions.push(rule_sql::filter_condition(&scope, filter)?);
+            }
+            if let Some(sort) = &sort {
+                let clause = rule_sql::sort_clause(&scope, sort)?;
+                list_query.order_by = clause.order_by;
+                list_query.order_params = clause.params;
+                if let Some(joins) = clause.joins {
+                    list_query.conditions.push(joins);
+                }
+            }
+            list_records(conn, &c, &list_query, &page)
+        })
+        .await
+        .map_err(super::record_error)?;
+    let items = super::json_list(&collection, &result.records, &request);
+    response::json_list(&query, page.envelope(items, result.total))
+}

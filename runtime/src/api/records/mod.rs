@@ -1,0 +1,80 @@
+//! The records API: list, view, create, update, delete under
+//! `/api/collections/{collection}/records`. See `../shared/spec/records.md`.
+
+pub mod body;
+pub mod create;
+pub mod delete;
+pub mod list;
+pub mod update;
+pub mod view;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::app::App;
+use crate::http::ApiError;
+use crate::model::{Collection, Record};
+use crate::records::error::{Action, RecordError};
+use crate::records::output::record_json;
+use crate::records::request::RequestInfo;
+
+/// The collection of a records route (404 `Missing collection context.`).
+pub fn collection(app: &App, name_or_id: &str) -> Result<Arc<Collection>, ApiError> {
+    app.find_collection(name_or_id)
+        .ok_or_else(|| ApiError::not_found("Missing collection context."))
+}
+
+/// The collection of a create or update route (404 `Missing or invalid collection context.`).
+pub fn write_collection(app: &App, name_or_id: &str) -> Result<Arc<Collection>, ApiError> {
+    app.find_collection(name_or_id)
+        .ok_or_else(|| ApiError::not_found("Missing or invalid collection context."))
+}
+
+/// PocketBase's answer for a failed record operation.
+pub fn record_error(error: RecordError) -> ApiError {
+    match error {
+        RecordError::MissingCollection => ApiError::not_found("Missing collection context."),
+        RecordError::UnsupportedCollection => ApiError::bad_request("Unsupported collection type."),
+        RecordError::SuperusersOnly => {
+            ApiError::forbidden("Only superusers can perform this action.")
+        }
+        RecordError::FilterForbidden(what) => {
+            ApiError::forbidden(format!("Only superusers can filter by {what}"))
+        }
+        RecordError::NotFound => ApiError::not_found_default(),
+        RecordError::CreateRuleFailed => ApiError::bad_request("Failed to create record."),
+        RecordError::Validation(Action::Create, errors) => {
+            ApiError::validation("Failed to create record.", &errors)
+        }
+        RecordError::Validation(Action::Update, errors) => {
+            ApiError::validation("Failed to update record.", &errors)
+        }
+        RecordError::RequiredReference => ApiError::bad_request(
+            "Failed to delete record. Make sure that the record is not part of a required relation reference.",
+        ),
+        RecordError::BadRequest(reason) => {
+            tracing::debug!(reason, "bad records request");
+            ApiError::bad_request_default()
+        }
+        RecordError::Store(error) => ApiError::from(error),
+    }
+}
+
+/// The JSON of `record` for `request`.
+pub fn json(collection: &Collection, record: &Record, request: &RequestInfo) -> Value {
+    Value::Object(record_json(collection, record, request, false))
+}
+
+/// The JSON of several records.
+pub fn json_list(collection: &Collection, records: &[Record], request: &RequestInfo) -> Vec<Value> {
+    records
+        .iter()
+        .map(|r| Value::Object(record_json(collection, r, request, false)))
+        .collect::<Vec<_>>()
+}
+
+/// An empty map (for bodies without data).
+pub fn empty() -> Map<String, Value> {
+    Map::new()
+}

@@ -1,0 +1,26 @@
+//! `PATCH /api/collections/{collection}/records/{id}`: updates a record (200 with it).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::app::App;
+use crate::http::ApiError;
+use crate::http::extract::{BodyError, FormBody, RawQuery, Requester};
+use crate::http::response;
+use crate::records;
+
+/// The handler.
+pub async fn update(
+    State(app): State<App>,
+    Path((name, id)): Path<(String, String)>,
+    Requester(request): Requester,
+    query: RawQuery,
+    body: Result<FormBody, BodyError>,
+) -> Result<Response, ApiError> {
+    let collection = super::write_collection(&app, &name)?;
+    let (data, _form) = super::body::record_data(body)?;
+    let record = records::update::update(&app, &collection, &id, &request, &data)
+        .await
+        .map_err(super::record_error)?;
+    response::json(&query, &super::json(&collection, &record, &request))
+}

@@ -1,0 +1,164 @@
+//! Deleting a record: the delete rule (a miss is a 404), then in one transaction the relation
+//! integrity PocketBase keeps — records pointing here through a `cascadeDelete` field are
+//! deleted too, a required non-cascading reference refuses the delete, optional references are
+//! cleared — and, for auth records, their external auths, MFAs, OTPs and auth origins.
+//! See `../shared/spec/records.md` (delete).
+
+use std::sync::Arc;
+
+use rusqlite::Transaction;
+use serde_json::Value;
+
+use super::error::RecordError;
+use super::request::RequestInfo;
+use super::rules::{self, RuleScope};
+use crate::app::App;
+use crate::model::field::FieldOptions;
+use crate::model::{Collection, CollectionSet, CollectionType, DateTime};
+use crate::store;
+use crate::store::sql::quote_ident;
+
+/// Cascades deeper than this are refused (a cycle of cascading relations).
+const MAX_CASCADE_DEPTH: usize = 32;
+
+/// The auth-related system collections cleaned up with an auth record.
+const AUTH_REF_COLLECTIONS: [&str; 4] = ["_externalAuths", "_mfas", "_otps", "_authOrigins"];
+
+/// Deletes record `id` after checking the delete rule.
+pub async fn delete(
+    app: &App,
+    collection: &Arc<Collection>,
+    id: &str,
+    request: &RequestInfo,
+) -> Result<(), RecordError> {
+    if collection.collection_type == CollectionType::View {
+        return Err(RecordError::UnsupportedCollection);
+    }
+    let rule = rules::require_rule(collection.delete_rule.as_deref(), request)?.map(str::to_owned);
+    let all = app.collections();
+    let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
+    app.data()
+        .write(move |tx| {
+            if store::records::find_by_id(tx, &c, &id_owned)?.is_none() {
+                return Err(RecordError::NotFound);
+            }
+            if let Some(rule) = rule {
+                let scope = RuleScope { all: &all, collection: &c, request: &request };
+                if !rules::allows_stored(tx, &scope, &rule, &id_owned)? {
+                    return Err(RecordError::NotFound);
+                }
+            }
+            delete_in(tx, &all, &c, &id_owned, 0)
+        })
+        .await
+}
+
+/// Deletes a record and keeps relations consistent, inside an open transaction.
+pub fn delete_in(
+    tx: &Transaction<'_>,
+    all: &CollectionSet,
+    collection: &Collection,
+    id: &str,
+    depth: usize,
+) -> Result<(), RecordError> {
+    if depth > MAX_CASCADE_DEPTH {
+        return Err(RecordError::BadRequest("cascade delete too deep".to_owned()));
+    }
+    for other in all.all() {
+        for field in &other.fields {
+            let FieldOptions::Relation(options) = &field.options else { continue };
+            if options.collection_id != collection.id
+                || other.collection_type == CollectionType::View
+            {
+                continue;
+            }
+            for referencing in
+                referencing_ids(tx, other, &field.name, field.options.is_multiple(), id)?
+            {
+                if other.id == collection.id && referencing == id {
+                    continue;
+                }
+                if options.cascade_delete {
+                    delete_in(tx, all, other, &referencing, depth + 1)?;
+                } else if field.required {
+                    return Err(RecordError::RequiredReference);
+                } else {
+                    remove_reference(
+                        tx,
+                        other,
+                        &field.name,
+                        field.options.is_multiple(),
+                        &referencing,
+                        id,
+                    )?;
+                }
+            }
+        }
+    }
+    if collection.is_auth() {
+        for name in AUTH_REF_COLLECTIONS {
+            if let Some(system) = all.find(name) {
+                tx.execute(
+                    &format!(
+                        "DELETE FROM {} WHERE collectionRef = ?1 AND recordRef = ?2",
+                        quote_ident(&system.name)
+                    ),
+                    [&collection.id, id],
+                )?;
+            }
+        }
+    }
+    store::records::delete(tx, collection, id).map_err(|e| match e {
+        store::StoreError::NotFound => RecordError::NotFound,
+        other => RecordError::Store(other),
+    })
+}
+
+fn referencing_ids(
+    tx: &Transaction<'_>,
+    other: &Collection,
+    field: &str,
+    multiple: bool,
+    id: &str,
+) -> Result<Vec<String>, RecordError> {
+    let (table, column) = (quote_ident(&other.name), quote_ident(field));
+    let sql = if multiple {
+        format!(
+            "SELECT id FROM {table} WHERE EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({column}) THEN {column} ELSE '[]' END) WHERE value = ?1)"
+        )
+    } else {
+        format!("SELECT id FROM {table} WHERE {column} = ?1")
+    };
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let ids =
+        stmt.query_map([id], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(ids)
+}
+
+fn remove_reference(
+    tx: &Transaction<'_>,
+    other: &Collection,
+    field: &str,
+    multiple: bool,
+    record_id: &str,
+    removed: &str,
+) -> Result<(), RecordError> {
+    let Some(mut record) = store::records::find_by_id(tx, other, record_id)? else { return Ok(()) };
+    let value = match record.get(field) {
+        Some(Value::Array(items)) if multiple => {
+            Value::Array(items.iter().filter(|v| v.as_str() != Some(removed)).cloned().collect())
+        }
+        _ => Value::from(""),
+    };
+    record.set(field, value);
+    let now = DateTime::now().to_string();
+    for f in &other.fields {
+        if let FieldOptions::Autodate(o) = &f.options {
+            if o.on_update {
+                record.set(&f.name, now.as_str());
+            }
+        }
+    }
+    store::records::update(tx, other, record_id, &record)?;
+    Ok(())
+}
