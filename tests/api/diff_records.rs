@@ -73,7 +73,7 @@ async fn bodies_and_errors_match_pocketbase() {
     Scenario::new("record bodies")
         .step(create_collection(public(
             "tags",
-            json!([{"name": "name", "type": "text", "required": true, "max": 5}]),
+            &json!([{"name": "name", "type": "text", "required": true, "max": 5}]),
         )))
         .steps([
             Step::new(reqwest::Method::POST, "/api/collections/tags/records")
