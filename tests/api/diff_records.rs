@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use wasmbase_tests::{Scenario, Step};
 
 fn create_collection(body: Value) -> Step {
-    Step::post("/api/collections", body).as_superuser().status_only()
+    Step::post("/api/collections", body).as_superuser().status_only().expect(200)
 }
 
 fn post(collection: &str, body: Value) -> Step {
@@ -175,6 +175,51 @@ async fn relation_integrity_matches_pocketbase() {
             Step::new(reqwest::Method::DELETE, "/api/collections/pins/records/pinaaaaaaaaaaaa"),
             Step::new(reqwest::Method::DELETE, "/api/collections/tags/records/tagbbbbbbbbbbbb"),
             Step::get("/api/collections/posts/records/postaaaaaaaaaaa"),
+        ])
+        .run()
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expand_matches_pocketbase() {
+    Scenario::new("expand")
+        .user("alice", "alice@example.com", "alicepass1", json!({"name": "Alice"}))
+        .step(create_collection(public("tags", &json!([{"name": "name", "type": "text"}]))))
+        .step(post("tags", json!({"id": "tagaaaaaaaaaaaa", "name": "go"})).expect(200))
+        .step(post("tags", json!({"id": "tagbbbbbbbbbbbb", "name": "js"})).expect(200))
+        .step(create_collection(json!({"name": "locked", "fields": [{"name": "name", "type": "text"}]})))
+        .step(post("locked", json!({"id": "lockedaaaaaaaaa", "name": "x"})).as_superuser().expect(200))
+        .step(create_collection(json!({"name": "posts", "fields": [
+            {"name": "title", "type": "text"},
+            {"name": "tags", "type": "relation", "collectionId": "pbc_1219621782", "maxSelect": 5},
+            {"name": "main", "type": "relation", "collectionId": "pbc_1219621782", "maxSelect": 1},
+            {"name": "author", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            {"name": "secret", "type": "relation", "collectionId": "pbc_3720459743", "maxSelect": 1}],
+            "listRule": "", "viewRule": "", "createRule": "", "updateRule": "", "deleteRule": ""})))
+        .step(create_collection(json!({"name": "comments", "fields": [
+            {"name": "post", "type": "relation", "collectionId": "pbc_1125843985", "maxSelect": 1},
+            {"name": "message", "type": "text"}],
+            "listRule": "", "viewRule": "", "createRule": "", "updateRule": "", "deleteRule": ""})))
+        .steps([
+            post("posts", json!({"id": "postaaaaaaaaaaa", "title": "a", "tags": ["tagbbbbbbbbbbbb", "tagaaaaaaaaaaaa"], "main": "tagaaaaaaaaaaaa", "secret": "lockedaaaaaaaaa"}))
+                .as_superuser()
+                .expect(200),
+            post("posts", json!({"id": "postbbbbbbbbbbb", "title": "b"})).expect(200),
+            post("comments", json!({"id": "commentaaaaaaaa", "post": "postaaaaaaaaaaa", "message": "one"})).expect(200),
+            post("comments", json!({"id": "commentbbbbbbbb", "post": "postaaaaaaaaaaa", "message": "two"})).expect(200),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=tags,main"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=tags , main&fields=id,expand.tags.name"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=comments_via_post"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=comments(post)"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=nonexistent"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=secret").label("null view rule"),
+            Step::get("/api/collections/posts/records/postaaaaaaaaaaa?expand=secret").as_superuser(),
+            Step::get("/api/collections/posts/records/postbbbbbbbbbbb?expand=tags,main,comments_via_post"),
+            Step::get("/api/collections/comments/records/commentaaaaaaaa?expand=post.tags,post.main"),
+            Step::get("/api/collections/comments/records?expand=post&fields=id,expand.post.title"),
+            Step::get("/api/collections/posts/records?expand=tags,comments_via_post.post&fields=id,expand").as_superuser(),
+            Step::post("/api/collections/comments/records?expand=post", json!({"post": "postbbbbbbbbbbb", "message": "three"}))
+                .mask("/id"),
         ])
         .run()
         .await;

@@ -38,6 +38,7 @@ pub struct Step {
     status_only: bool,
     save: Vec<(String, String)>,
     masks: Vec<String>,
+    expect: Option<u16>,
 }
 
 impl Step {
@@ -54,6 +55,7 @@ impl Step {
             status_only: false,
             save: Vec::new(),
             masks: Vec::new(),
+            expect: None,
         }
     }
 
@@ -124,6 +126,13 @@ impl Step {
     /// Compares only the status (and checked headers), not the body.
     pub fn status_only(mut self) -> Self {
         self.status_only = true;
+        self
+    }
+
+    /// Requires this status from PocketBase (and so from wasmbase): for setup steps, so a
+    /// scenario whose fixtures fail on both servers cannot pass by accident.
+    pub fn expect(mut self, status: u16) -> Self {
+        self.expect = Some(status);
         self
     }
 
@@ -255,6 +264,16 @@ impl Scenario {
             };
             let path = substitute(&step.path, &vars);
             let exchange = client.send(step.method.clone(), &path, &headers, &body).await?;
+            if let Some(expected) = step.expect {
+                anyhow::ensure!(
+                    exchange.status == expected,
+                    "setup step {:?} on {} answered {} (expected {expected}): {}",
+                    step.label,
+                    client.base(),
+                    exchange.status,
+                    exchange.text()
+                );
+            }
             for (name, pointer) in &step.save {
                 if let Some(value) = exchange.json().pointer(pointer).and_then(Value::as_str) {
                     vars.insert(name.clone(), value.to_owned());

@@ -9,6 +9,7 @@ pub mod auth_fields;
 pub mod create;
 pub mod delete;
 pub mod error;
+pub mod expand;
 pub mod input;
 pub mod output;
 pub mod read;

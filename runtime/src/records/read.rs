@@ -89,6 +89,32 @@ pub fn list(
     Ok(ListPage { records, total })
 }
 
+/// Records as JSON for `request`, with `expand` resolved when asked for.
+pub fn render(
+    conn: &Connection,
+    all: &crate::model::CollectionSet,
+    collection: &Collection,
+    records: &[Record],
+    request: &super::request::RequestInfo,
+    expand: Option<&super::expand::ExpandTree>,
+) -> Result<Vec<serde_json::Value>, RecordError> {
+    let expanded = match expand.filter(|t| !t.is_empty()) {
+        Some(tree) => super::expand::expand(conn, all, collection, records, tree, request)?,
+        None => vec![None; records.len()],
+    };
+    Ok(records
+        .iter()
+        .zip(expanded)
+        .map(|(record, expand)| {
+            let mut json = super::output::record_json(collection, record, request, false);
+            if let Some(expand) = expand {
+                json.insert("expand".into(), serde_json::Value::Object(expand));
+            }
+            serde_json::Value::Object(json)
+        })
+        .collect())
+}
+
 /// The record `id` if the view rule lets `request` see it (404 otherwise).
 pub fn find_visible(
     conn: &Connection,

@@ -12,7 +12,8 @@ use crate::http::extract::{RawQuery, Requester};
 use crate::http::response;
 use crate::query::page::Pagination;
 use crate::records::error::RecordError;
-use crate::records::read::{ListQuery, list as list_records};
+use crate::records::expand::ExpandTree;
+use crate::records::read::{ListQuery, list as list_records, render};
 use crate::records::rule_sql;
 use crate::records::rules::{RuleScope, require_rule};
 
@@ -42,6 +43,7 @@ pub async fn list(
     let page = Pagination::parse(query.get("page"), query.get("perPage"), query.get("skipTotal"))
         .map_err(|_| ApiError::bad_request_default())?;
     let all = app.collections();
+    let expand = query.get("expand").map(ExpandTree::parse);
     let (c, r) = (collection.clone(), request.clone());
     let result = app
         .data()
@@ -62,10 +64,12 @@ pub async fn list(
                     list_query.conditions.push(joins);
                 }
             }
-            list_records(conn, &c, &list_query, &page)
+            let result = list_records(conn, &c, &list_query, &page)?;
+            let items = render(conn, &all, &c, &result.records, &r, expand.as_ref())?;
+            Ok::<_, RecordError>((items, result.total))
         })
         .await
         .map_err(super::record_error)?;
-    let items = super::json_list(&collection, &result.records, &request);
-    response::json_list(&query, page.envelope(items, result.total))
+    let (items, total) = result;
+    response::json_list(&query, page.envelope(items, total))
 }

@@ -10,13 +10,16 @@ pub mod view;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::app::App;
 use crate::http::ApiError;
+use crate::http::extract::RawQuery;
 use crate::model::{Collection, Record};
 use crate::records::error::{Action, RecordError};
+use crate::records::expand::ExpandTree;
 use crate::records::output::record_json;
+use crate::records::read::render;
 use crate::records::request::RequestInfo;
 
 /// The collection of a records route (404 `Missing collection context.`).
@@ -61,20 +64,23 @@ pub fn record_error(error: RecordError) -> ApiError {
     }
 }
 
-/// The JSON of `record` for `request`.
-pub fn json(collection: &Collection, record: &Record, request: &RequestInfo) -> Value {
-    Value::Object(record_json(collection, record, request, false))
-}
-
-/// The JSON of several records.
-pub fn json_list(collection: &Collection, records: &[Record], request: &RequestInfo) -> Vec<Value> {
-    records
-        .iter()
-        .map(|r| Value::Object(record_json(collection, r, request, false)))
-        .collect::<Vec<_>>()
-}
-
-/// An empty map (for bodies without data).
-pub fn empty() -> Map<String, Value> {
-    Map::new()
+/// The JSON of a written record for the response, with `?expand=` resolved.
+pub async fn written_json(
+    app: &App,
+    collection: &Arc<Collection>,
+    record: Record,
+    request: &RequestInfo,
+    query: &RawQuery,
+) -> Result<Value, ApiError> {
+    let Some(tree) = query.get("expand").map(ExpandTree::parse).filter(|t| !t.is_empty()) else {
+        return Ok(Value::Object(record_json(collection, &record, request, false)));
+    };
+    let all = app.collections();
+    let (c, r) = (collection.clone(), request.clone());
+    let mut items = app
+        .data()
+        .read_with(move |conn| render(conn, &all, &c, &[record], &r, Some(&tree)))
+        .await
+        .map_err(record_error)?;
+    Ok(items.pop().unwrap_or_default())
 }

@@ -22,5 +22,6 @@ pub async fn update(
     let record = records::update::update(&app, &collection, &id, &request, &data)
         .await
         .map_err(super::record_error)?;
-    response::json(&query, &super::json(&collection, &record, &request))
+    let json = super::written_json(&app, &collection, record, &request, &query).await?;
+    response::json(&query, &json)
 }

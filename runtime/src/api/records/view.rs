@@ -9,7 +9,8 @@ use crate::http::ApiError;
 use crate::http::extract::{RawQuery, Requester};
 use crate::http::response;
 use crate::records::error::RecordError;
-use crate::records::read::find_visible;
+use crate::records::expand::ExpandTree;
+use crate::records::read::{find_visible, render};
 use crate::records::rules::{RuleScope, require_rule};
 
 /// The handler.
@@ -24,14 +25,16 @@ pub async fn view(
         .map_err(super::record_error)?
         .map(str::to_owned);
     let all = app.collections();
+    let expand = query.get("expand").map(ExpandTree::parse);
     let (c, r) = (collection.clone(), request.clone());
-    let record = app
+    let mut items = app
         .data()
         .read_with(move |conn| {
             let scope = RuleScope { all: &all, collection: &c, request: &r };
-            find_visible(conn, &scope, rule.as_deref(), &id)
+            let record = find_visible(conn, &scope, rule.as_deref(), &id)?;
+            render(conn, &all, &c, &[record], &r, expand.as_ref())
         })
         .await
         .map_err(|e: RecordError| super::record_error(e))?;
-    response::json(&query, &super::json(&collection, &record, &request))
+    response::json(&query, &items.pop().unwrap_or_default())
 }

@@ -1,0 +1,299 @@
+//! `?expand=`: relation fields and back-relations (`collection_via_field`, legacy
+//! `collection(field)`) resolved up to 6 levels, each expanded record filtered by its
+//! collection's view rule (with `@request.context = "expand"`), single relations as objects
+//! and multiple ones (and back-relations) as lists, in stored order.
+//! See `../shared/spec/records.md` (expand).
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use super::error::RecordError;
+use super::output::record_json;
+use super::request::RequestInfo;
+use super::rule_sql;
+use super::rules::RuleScope;
+use crate::model::collection::index_sql::IndexSql;
+use crate::model::field::FieldOptions;
+use crate::model::{Collection, CollectionSet, Record};
+use crate::store::records::from_row;
+use crate::store::sql::quote_ident;
+
+/// Deepest expand path honoured.
+pub const MAX_DEPTH: usize = 6;
+/// Most back-related records expanded per record.
+const MAX_BACK_RELATIONS: usize = 1000;
+
+/// Parsed expand paths as a tree.
+#[derive(Debug, Default, PartialEq)]
+pub struct ExpandTree {
+    children: BTreeMap<String, ExpandTree>,
+}
+
+impl ExpandTree {
+    /// Parses `a,b.c, d` (spaces ignored, paths deeper than 6 cut).
+    pub fn parse(raw: &str) -> Self {
+        let mut tree = Self::default();
+        for path in raw.split(',') {
+            let path: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+            if path.is_empty() {
+                continue;
+            }
+            let mut node = &mut tree;
+            for part in path.split('.').take(MAX_DEPTH) {
+                if part.is_empty() {
+                    break;
+                }
+                node = node.children.entry(part.to_owned()).or_default();
+            }
+        }
+        tree
+    }
+
+    /// Whether nothing is to be expanded.
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// What a path segment names on a collection.
+enum Target<'a> {
+    Relation { field: &'a str, target: &'a Collection, multiple: bool },
+    BackRelation { source: &'a Collection, field: &'a str, multiple_field: bool, single: bool },
+}
+
+fn resolve<'a>(
+    all: &'a CollectionSet,
+    collection: &'a Collection,
+    name: &'a str,
+) -> Option<Target<'a>> {
+    if let Some(field) = collection.field(name) {
+        if let FieldOptions::Relation(options) = &field.options {
+            let target = all.all().iter().find(|c| c.id == options.collection_id)?;
+            return Some(Target::Relation {
+                field: &field.name,
+                target,
+                multiple: field.options.is_multiple(),
+            });
+        }
+        return None;
+    }
+    let (source_name, field_name) = match name.split_once("_via_") {
+        Some(parts) => parts,
+        None => name.strip_suffix(')').and_then(|n| n.split_once('('))?,
+    };
+    let source = all.find(source_name)?;
+    let field = source.field(field_name)?;
+    let FieldOptions::Relation(options) = &field.options else { return None };
+    if options.collection_id != collection.id {
+        return None;
+    }
+    let multiple_field = field.options.is_multiple();
+    let unique = source.indexes.iter().filter_map(|i| IndexSql::parse(i)).any(|i| {
+        i.unique && i.where_clause.is_none() && i.single_column().is_some_and(|c| c == field.name)
+    });
+    Some(Target::BackRelation {
+        source,
+        field: &field.name,
+        multiple_field,
+        single: !multiple_field && unique,
+    })
+}
+
+/// The `expand` object of each record (`None` when no path was valid: no `expand` key).
+pub fn expand(
+    conn: &Connection,
+    all: &CollectionSet,
+    collection: &Collection,
+    records: &[Record],
+    tree: &ExpandTree,
+    request: &RequestInfo,
+) -> Result<Vec<Option<Map<String, Value>>>, RecordError> {
+    let mut expand_request = request.clone();
+    expand_request.context = "expand".to_owned();
+    let mut results: Vec<Option<Map<String, Value>>> = vec![None; records.len()];
+    for (name, subtree) in &tree.children {
+        let Some(target) = resolve(all, collection, name) else { continue };
+        let (target_collection, related) = match &target {
+            Target::Relation { field, target, .. } => {
+                let ids = collect_ids(records, field);
+                (*target, fetch_visible(conn, all, target, &expand_request, Lookup::Ids(&ids))?)
+            }
+            Target::BackRelation { source, field, multiple_field, .. } => {
+                let parent_ids: Vec<String> = records.iter().map(|r| r.id().to_owned()).collect();
+                let lookup =
+                    Lookup::Referencing { field, multiple: *multiple_field, ids: &parent_ids };
+                (*source, fetch_visible(conn, all, source, &expand_request, lookup)?)
+            }
+        };
+        let Some(related) = related else { continue };
+        let nested = if subtree.is_empty() {
+            vec![None; related.len()]
+        } else {
+            expand(conn, all, target_collection, &related, subtree, request)?
+        };
+        let related_json: Vec<Map<String, Value>> = related
+            .iter()
+            .zip(nested)
+            .map(|(record, nested)| {
+                let mut json = record_json(target_collection, record, request, false);
+                if let Some(nested) = nested {
+                    json.insert("expand".into(), Value::Object(nested));
+                }
+                json
+            })
+            .collect();
+        for (i, record) in records.iter().enumerate() {
+            let entry = results[i].get_or_insert_with(Map::new);
+            let value = match &target {
+                Target::Relation { field, multiple, .. } => {
+                    let ids = ids_of(record, field);
+                    let found: Vec<Value> = ids
+                        .iter()
+                        .filter_map(|id| related.iter().position(|r| r.id() == id))
+                        .map(|p| Value::Object(related_json[p].clone()))
+                        .collect();
+                    if *multiple {
+                        (!found.is_empty()).then(|| Value::Array(found))
+                    } else {
+                        found.into_iter().next()
+                    }
+                }
+                Target::BackRelation { field, single, .. } => {
+                    let found: Vec<Value> = related
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| ids_of(r, field).iter().any(|id| id == record.id()))
+                        .take(MAX_BACK_RELATIONS)
+                        .map(|(p, _)| Value::Object(related_json[p].clone()))
+                        .collect();
+                    if *single {
+                        found.into_iter().next()
+                    } else {
+                        (!found.is_empty()).then(|| Value::Array(found))
+                    }
+                }
+            };
+            if let Some(value) = value {
+                entry.insert(name.clone(), value);
+            }
+        }
+    }
+    Ok(results)
+}
+
+fn ids_of(record: &Record, field: &str) -> Vec<String> {
+    match record.get(field) {
+        Some(Value::Array(items)) => {
+            items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+        }
+        Some(Value::String(id)) if !id.is_empty() => vec![id.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn collect_ids(records: &[Record], field: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for record in records {
+        for id in ids_of(record, field) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
+enum Lookup<'a> {
+    Ids(&'a [String]),
+    Referencing { field: &'a str, multiple: bool, ids: &'a [String] },
+}
+
+/// The records of `collection` matching `lookup` that the view rule lets the requester see;
+/// `None` when the rule is `null` for a non-superuser (the expand fails).
+fn fetch_visible(
+    conn: &Connection,
+    all: &CollectionSet,
+    collection: &Collection,
+    request: &RequestInfo,
+    lookup: Lookup<'_>,
+) -> Result<Option<Vec<Record>>, RecordError> {
+    let rule = if request.is_superuser() {
+        None
+    } else {
+        match collection.view_rule.as_deref() {
+            None => return Ok(None),
+            Some(rule) if rule.trim().is_empty() => None,
+            Some(rule) => Some(rule),
+        }
+    };
+    let table = quote_ident(&collection.name);
+    let (mut condition, mut params): (String, Vec<rusqlite::types::Value>) = match &lookup {
+        Lookup::Ids(ids) if ids.is_empty() => return Ok(Some(Vec::new())),
+        Lookup::Ids(ids) => (
+            format!("{table}.`id` IN ({})", placeholders_plain(ids.len())),
+            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
+        ),
+        Lookup::Referencing { ids, .. } if ids.is_empty() => return Ok(Some(Vec::new())),
+        Lookup::Referencing { field, multiple: true, ids } => (
+            format!(
+                "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({table}.{col}) THEN {table}.{col} ELSE '[]' END) WHERE value IN ({}))",
+                placeholders_plain(ids.len()),
+                col = quote_ident(field)
+            ),
+            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
+        ),
+        Lookup::Referencing { field, multiple: false, ids } => (
+            format!("{table}.{} IN ({})", quote_ident(field), placeholders_plain(ids.len())),
+            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
+        ),
+    };
+    let mut joins = String::new();
+    let mut distinct = false;
+    if let Some(rule) = rule {
+        let scope = RuleScope { all, collection, request };
+        let compiled = rule_sql::list_condition(&scope, rule)?;
+        for join in &compiled.joins {
+            joins.push(' ');
+            joins.push_str(join);
+        }
+        condition = format!("({condition}) AND ({})", compiled.condition);
+        params.extend(compiled.params);
+        distinct = compiled.distinct;
+    }
+    let group = if distinct { format!(" GROUP BY {table}.`id`") } else { String::new() };
+    let sql = format!(
+        "SELECT {table}.* FROM {table}{joins} WHERE {condition}{group} ORDER BY {table}.`_rowid_`"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        records.push(from_row(collection, row)?);
+    }
+    Ok(Some(records))
+}
+
+fn placeholders_plain(count: usize) -> String {
+    vec!["?"; count].join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_paths_into_a_tree() {
+        let tree = ExpandTree::parse("author, tags,comments_via_post.user,a.b.c.d.e.f.g");
+        assert!(tree.children.contains_key("author"));
+        assert!(tree.children["comments_via_post"].children.contains_key("user"));
+        let mut depth = 0;
+        let mut node = &tree.children["a"];
+        while let Some((_, next)) = node.children.iter().next() {
+            node = next;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH - 1);
+    }
+}
