@@ -118,13 +118,13 @@ pub fn expand(
         let (target_collection, related) = match &target {
             Target::Relation { field, target, .. } => {
                 let ids = collect_ids(records, field);
-                (*target, fetch_visible(conn, all, target, &expand_request, Lookup::Ids(&ids))?)
+                (*target, fetch_visible(conn, all, target, &expand_request, &Lookup::Ids(&ids))?)
             }
             Target::BackRelation { source, field, multiple_field, .. } => {
                 let parent_ids: Vec<String> = records.iter().map(|r| r.id().to_owned()).collect();
                 let lookup =
                     Lookup::Referencing { field, multiple: *multiple_field, ids: &parent_ids };
-                (*source, fetch_visible(conn, all, source, &expand_request, lookup)?)
+                (*source, fetch_visible(conn, all, source, &expand_request, &lookup)?)
             }
         };
         let Some(related) = related else { continue };
@@ -155,7 +155,7 @@ pub fn expand(
                         .map(|p| Value::Object(related_json[p].clone()))
                         .collect();
                     if *multiple {
-                        (!found.is_empty()).then(|| Value::Array(found))
+                        (!found.is_empty()).then_some(Value::Array(found))
                     } else {
                         found.into_iter().next()
                     }
@@ -171,7 +171,7 @@ pub fn expand(
                     if *single {
                         found.into_iter().next()
                     } else {
-                        (!found.is_empty()).then(|| Value::Array(found))
+                        (!found.is_empty()).then_some(Value::Array(found))
                     }
                 }
             };
@@ -217,7 +217,7 @@ fn fetch_visible(
     all: &CollectionSet,
     collection: &Collection,
     request: &RequestInfo,
-    lookup: Lookup<'_>,
+    lookup: &Lookup<'_>,
 ) -> Result<Option<Vec<Record>>, RecordError> {
     let rule = if request.is_superuser() {
         None
@@ -229,13 +229,13 @@ fn fetch_visible(
         }
     };
     let table = quote_ident(&collection.name);
-    let (mut condition, mut params): (String, Vec<rusqlite::types::Value>) = match &lookup {
-        Lookup::Ids(ids) if ids.is_empty() => return Ok(Some(Vec::new())),
+    let (mut condition, mut params): (String, Vec<rusqlite::types::Value>) = match lookup {
+        Lookup::Ids([]) => return Ok(Some(Vec::new())),
         Lookup::Ids(ids) => (
             format!("{table}.`id` IN ({})", placeholders_plain(ids.len())),
             ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
         ),
-        Lookup::Referencing { ids, .. } if ids.is_empty() => return Ok(Some(Vec::new())),
+        Lookup::Referencing { ids: [], .. } => return Ok(Some(Vec::new())),
         Lookup::Referencing { field, multiple: true, ids } => (
             format!(
                 "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({table}.{col}) THEN {table}.{col} ELSE '[]' END) WHERE value IN ({}))",

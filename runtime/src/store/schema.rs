@@ -5,6 +5,11 @@
 //! values), then recreate the indexes. A failed step fails the transaction, so nothing is
 //! half-migrated. See `../shared/spec/collections-and-fields.md` §6.
 
+pub mod view;
+pub mod view_fields;
+mod view_parser;
+mod view_tokenizer;
+
 use rusqlite::Transaction;
 
 use super::StoreError;
@@ -57,7 +62,7 @@ pub fn create_collection_table(
     collection: &Collection,
 ) -> Result<(), SchemaError> {
     if collection.collection_type == CollectionType::View {
-        return create_view(tx, collection);
+        return view::save_collection_view(tx, collection, None).map_err(SchemaError::View);
     }
     step(tx, &create_table_sql(collection), |e| {
         format!("failed to create table {} - {e}", collection.name)
@@ -65,11 +70,24 @@ pub fn create_collection_table(
     create_indexes(tx, collection)
 }
 
-/// Drops the table (or view) of a collection and its indexes.
+/// Drops the table (or view) of a collection and its indexes. compat: refused when a view
+/// collection would stop resolving (PocketBase re-checks every other view after the drop).
 pub fn drop_collection_table(
     tx: &Transaction<'_>,
     collection: &Collection,
 ) -> Result<(), SchemaError> {
+    drop_table_or_view(tx, collection)?;
+    let all = super::collections::load_all(tx)?.into_iter().map(std::sync::Arc::new).collect::<Vec<_>>();
+    match view::broken_views(tx, &all, &collection.id) {
+        Some(reason) => Err(SchemaError::Step(format!(
+            "[{}] failed to delete due to existing view dependency: {reason}",
+            collection.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn drop_table_or_view(tx: &Transaction<'_>, collection: &Collection) -> Result<(), SchemaError> {
     let kind = if collection.collection_type == CollectionType::View { "VIEW" } else { "TABLE" };
     step(tx, &format!("DROP {kind} IF EXISTS {}", quote_ident(&collection.name)), |e| {
         format!("failed to drop {} - {e}", collection.name)
@@ -83,8 +101,7 @@ pub fn sync_collection_table(
     new: &Collection,
 ) -> Result<(), SchemaError> {
     if new.collection_type == CollectionType::View {
-        drop_collection_table(tx, old)?;
-        return create_view(tx, new);
+        return view::save_collection_view(tx, new, Some(&old.name)).map_err(SchemaError::View);
     }
     drop_indexes(tx, old)?;
     if old.name != new.name {
@@ -192,15 +209,6 @@ fn create_indexes(tx: &Transaction<'_>, collection: &Collection) -> Result<(), S
         })?;
     }
     Ok(())
-}
-
-fn create_view(tx: &Transaction<'_>, collection: &Collection) -> Result<(), SchemaError> {
-    let sql = format!(
-        "CREATE VIEW {} AS {}",
-        quote_ident(&collection.name),
-        collection.view_query.trim().trim_end_matches(';')
-    );
-    tx.execute_batch(&sql).map_err(|e| SchemaError::View(sqlite_error_text(&e)))
 }
 
 fn step(
