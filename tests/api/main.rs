@@ -3,6 +3,7 @@
 
 mod auth;
 mod diff_auth;
+mod diff_batch;
 mod diff_collections;
 mod diff_http;
 mod diff_records;

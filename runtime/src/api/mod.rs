@@ -2,6 +2,7 @@
 //! the request, call into `records`/`store`/`auth`, and shape the answer; they never build SQL.
 
 pub mod auth;
+pub mod batch;
 pub mod collections;
 pub mod health;
 pub mod records;

@@ -2,6 +2,8 @@
 //! prints where the API is (as PocketBase does), and runs until SIGINT/SIGTERM, then stops
 //! gracefully: in-flight requests finish and the databases are closed.
 
+use std::path::Path;
+
 use tokio::net::TcpListener;
 
 use super::args::{GlobalArgs, ServeArgs};
@@ -32,6 +34,7 @@ pub async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<(), String> {
         (None, true) => "127.0.0.1:8090".to_owned(),
         (None, false) => "0.0.0.0:80".to_owned(),
     };
+    check_data_dir(&global.dir)?;
     let app = App::open(app_config(global, args)).await.map_err(|e| e.to_string())?;
     let listener = match TcpListener::bind(&addr).await {
         Ok(listener) => listener,
@@ -53,7 +56,34 @@ pub async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<(), String> {
     println!();
     shutdown_signal().await;
     tracing::info!("shutting down");
-    server.shutdown().await.map_err(|e| e.to_string())
+    server.shutdown().await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped: in-flight requests finished, databases closed");
+    Ok(())
+}
+
+/// Fails early with the reason when `pb_data` cannot be created or written (say a read-only or
+/// foreign-owned volume), rather than with SQLite's bare "unable to open database file".
+fn check_data_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the data dir {}: {e}", dir.display()))?;
+    let probe = dir.join(format!(".wasmbase-write-test-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => return Err(format!("the data dir {} is not writable: {e}", dir.display())),
+    }
+    for name in ["data.db", "data.db-wal", "auxiliary.db", "auxiliary.db-wal"] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .map_err(|e| format!("{} is not writable: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Go's wording for listen failures, e.g. `listen tcp 127.0.0.1:8090: bind: address already in use`.
@@ -86,5 +116,29 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_problems_are_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("pb_data");
+        check_data_dir(&dir).unwrap();
+        assert!(dir.is_dir());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the write probe is removed");
+
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let error = check_data_dir(&file.join("pb_data")).unwrap_err();
+        assert!(error.starts_with("cannot create the data dir "), "{error}");
+
+        // A data.db that cannot be opened for writing (here: a folder) is named.
+        std::fs::create_dir(dir.join("data.db")).unwrap();
+        let error = check_data_dir(&dir).unwrap_err();
+        assert!(error.contains("data.db is not writable: "), "{error}");
     }
 }

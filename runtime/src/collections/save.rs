@@ -2,6 +2,8 @@
 //! validation, DDL, the `_collections` row — happens in one write transaction on the writer
 //! thread, so concurrent schema changes are serialised and a failure leaves nothing behind.
 
+mod views;
+
 use std::sync::Arc;
 
 use rusqlite::Transaction;
@@ -53,6 +55,7 @@ pub fn create_in(
 ) -> Result<Collection, CollectionError> {
     let all = CollectionSet::new(store::collections::load_all(tx)?);
     let CollectionInput { mut collection, unknown_type } = input;
+    let view_error = views::derive_fields(tx, &all, &mut collection);
     normalize(&mut collection, None, &|id| all.all().iter().any(|c| c.id == id));
     rewrite_index_tables(&mut collection);
     let internal = internal_tables(tx, &all)?;
@@ -64,12 +67,17 @@ pub fn create_in(
         internal_tables: &internal,
         check_rule: &check,
     };
-    validate_collection(&collection, &ctx).into_result().map_err(CollectionError::Validation)?;
+    let mut errors = validate_collection(&collection, &ctx);
+    if let Some(error) = view_error {
+        errors.add("viewQuery", error);
+    }
+    errors.into_result().map_err(CollectionError::Validation)?;
     let now = DateTime::now().to_string();
     collection.created.clone_from(&now);
     collection.updated = now;
     schema::create_collection_table(tx, &collection).map_err(|e| schema_error(e, true))?;
     store::collections::insert(tx, &collection)?;
+    views::resave_dependent_views(tx, &collection.id, 0)?;
     Ok(collection)
 }
 
@@ -80,7 +88,19 @@ pub fn update_in(
     existing: &Collection,
     input: CollectionInput,
 ) -> Result<Collection, CollectionError> {
+    update_at_depth(tx, all, existing, input, 0)
+}
+
+/// [`update_in`]; `depth` counts the view re-saves this update is nested in.
+fn update_at_depth(
+    tx: &Transaction<'_>,
+    all: &CollectionSet,
+    existing: &Collection,
+    input: CollectionInput,
+    depth: usize,
+) -> Result<Collection, CollectionError> {
     let CollectionInput { mut collection, unknown_type } = input;
+    let view_error = views::derive_fields(tx, all, &mut collection);
     normalize(&mut collection, Some(existing), &|id| {
         all.all().iter().any(|c| c.id == id && c.id != existing.id)
     });
@@ -94,12 +114,17 @@ pub fn update_in(
         internal_tables: &internal,
         check_rule: &check,
     };
-    validate_collection(&collection, &ctx).into_result().map_err(CollectionError::Validation)?;
+    let mut errors = validate_collection(&collection, &ctx);
+    if let Some(error) = view_error {
+        errors.add("viewQuery", error);
+    }
+    errors.into_result().map_err(CollectionError::Validation)?;
     rotate_secrets(existing, &mut collection);
     collection.created.clone_from(&existing.created);
     collection.updated = DateTime::now().to_string();
     schema::sync_collection_table(tx, existing, &collection).map_err(|e| schema_error(e, false))?;
     store::collections::update(tx, &collection)?;
+    views::resave_dependent_views(tx, &collection.id, depth)?;
     Ok(collection)
 }
 

@@ -2,7 +2,7 @@
 //! middleware stack. See `../shared/spec/README.md` (endpoint index).
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use http::StatusCode;
@@ -30,6 +30,10 @@ pub fn router(app: App) -> Router {
         .route("/api/collections/import", put(api::collections::import::import))
         .route("/api/collections/meta/scaffolds", get(api::collections::scaffolds::scaffolds))
         .route(
+            "/api/collections/meta/dry-run-view",
+            post(api::collections::dry_run_view::dry_run_view),
+        )
+        .route(
             "/api/collections/{collection}",
             get(api::collections::view::view)
                 .patch(api::collections::update::update)
@@ -49,6 +53,7 @@ pub fn router(app: App) -> Router {
                 .patch(api::records::update::update)
                 .delete(api::records::delete::delete),
         )
+        .route("/api/batch", post(api::batch::batch))
         .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))
         .route("/_", get(admin_redirect))
         .fallback(static_files::fallback)
@@ -57,7 +62,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .fallback_service(routes)
         .layer(from_fn_with_state(app.clone(), superuser_ips::check_superuser_ip))
-        .layer(from_fn(body_limit::limit_body))
+        .layer(from_fn_with_state(app.clone(), body_limit::limit_body))
         .layer(from_fn_with_state(app, headers::cors_and_security))
 }
 

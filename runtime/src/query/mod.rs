@@ -6,3 +6,4 @@ pub mod excerpt;
 pub mod fields;
 pub mod filter;
 pub mod page;
+pub mod params;

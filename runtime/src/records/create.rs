@@ -1,7 +1,7 @@
 //! Creating a record through the API (and batch): the create rule (`null` = superusers only),
 //! submitted values applied with PocketBase's rules, the auth-record form checks, password
-//! hashing off the writer thread, then — in one write transaction — the create rule against
-//! the would-be record, relation checks, validation and the insert.
+//! hashing (off the writer thread for single requests), then — in one write transaction — the
+//! create rule against the would-be record, relation checks, validation and the insert.
 //! See `../shared/spec/records.md` (create) and `../shared/spec/auth.md` §12.
 
 use std::sync::Arc;
@@ -17,9 +17,16 @@ use super::{auth_fields, relations};
 use crate::app::App;
 use crate::auth::password;
 use crate::model::record::PASSWORD;
-use crate::model::{Collection, CollectionType, Record, ValidationErrors};
+use crate::model::{Collection, CollectionSet, CollectionType, Record, ValidationErrors};
 
-/// A record built from a request, ready to be inserted.
+/// A record built from a request, before its password is hashed.
+pub struct Draft {
+    record: Record,
+    rule: Option<String>,
+    password: Option<String>,
+}
+
+/// A record ready to be inserted.
 pub struct PreparedCreate {
     /// The record (server-managed values filled in).
     pub record: Record,
@@ -27,12 +34,12 @@ pub struct PreparedCreate {
     pub rule: Option<String>,
 }
 
-/// Builds the record of a create request; no database access, password hashed.
-pub async fn prepare(
+/// Builds the record of a create request (no database access, nothing hashed yet).
+pub fn draft(
     collection: &Collection,
     request: &RequestInfo,
     data: &Map<String, Value>,
-) -> Result<PreparedCreate, RecordError> {
+) -> Result<Draft, RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
     }
@@ -40,6 +47,7 @@ pub async fn prepare(
     let superuser = request.is_superuser();
     let mut record = Record::new(collection);
     let applied = input::apply(collection, &mut record, data, WriteAccess { superuser });
+    let mut password = None;
     if collection.is_auth() {
         // TODO(#5): managers (manageRule matches) get the same rights as superusers here.
         let errors = auth_fields::check_create(&record, &applied.auth, superuser);
@@ -52,14 +60,58 @@ pub async fn prepare(
             errors.add(PASSWORD, error);
             return Err(RecordError::Validation(Action::Create, errors));
         }
-        let hash = tokio::task::spawn_blocking(move || password::hash(&plain))
-            .await
-            .map_err(|e| RecordError::BadRequest(e.to_string()))?
-            .map_err(|e| RecordError::BadRequest(e.to_string()))?;
+        password = Some(plain);
+    }
+    Ok(Draft { record, rule, password })
+}
+
+/// Finishes a draft with the hash of its password.
+fn finish(
+    collection: &Collection,
+    draft: Draft,
+    hash: Option<String>,
+) -> Result<PreparedCreate, RecordError> {
+    let Draft { mut record, rule, .. } = draft;
+    if let Some(hash) = hash {
         save::set_password_hash(&mut record, &hash);
     }
     save::prepare_create(collection, &mut record).map_err(|e| save_error(e, Action::Create))?;
     Ok(PreparedCreate { record, rule })
+}
+
+/// Builds the record of a create request, hashing its password on the blocking pool.
+pub async fn prepare(
+    collection: &Collection,
+    request: &RequestInfo,
+    data: &Map<String, Value>,
+) -> Result<PreparedCreate, RecordError> {
+    let draft = draft(collection, request, data)?;
+    let hash = match draft.password.clone() {
+        Some(plain) => Some(
+            tokio::task::spawn_blocking(move || password::hash(&plain))
+                .await
+                .map_err(|e| RecordError::BadRequest(e.to_string()))?
+                .map_err(|e| RecordError::BadRequest(e.to_string()))?,
+        ),
+        None => None,
+    };
+    finish(collection, draft, hash)
+}
+
+/// Builds the record of a create request on the current thread (batch, inside a transaction).
+pub fn prepare_inline(
+    collection: &Collection,
+    request: &RequestInfo,
+    data: &Map<String, Value>,
+) -> Result<PreparedCreate, RecordError> {
+    let draft = draft(collection, request, data)?;
+    let hash = match &draft.password {
+        Some(plain) => {
+            Some(password::hash(plain).map_err(|e| RecordError::BadRequest(e.to_string()))?)
+        }
+        None => None,
+    };
+    finish(collection, draft, hash)
 }
 
 /// The other field errors, reported with a bad password as PocketBase does.
@@ -73,24 +125,19 @@ fn field_errors_without_password(collection: &Collection, record: &Record) -> Va
 /// Inserts a prepared record inside an open write transaction.
 pub fn insert_in(
     tx: &rusqlite::Transaction<'_>,
-    app_collections: &crate::model::CollectionSet,
+    all: &CollectionSet,
     collection: &Collection,
     request: &RequestInfo,
     prepared: &PreparedCreate,
 ) -> Result<(), RecordError> {
     if let Some(rule) = &prepared.rule {
-        let scope = RuleScope { all: app_collections, collection, request };
+        let scope = RuleScope { all, collection, request };
         if !rules::allows_new(tx, &scope, rule, &prepared.record)? {
             return Err(RecordError::CreateRuleFailed);
         }
     }
     let mut errors = save::validate_record(collection, &prepared.record).err().unwrap_or_default();
-    errors.extend(relations::missing_relation_errors(
-        tx,
-        app_collections,
-        collection,
-        &prepared.record,
-    )?);
+    errors.extend(relations::missing_relation_errors(tx, all, collection, &prepared.record)?);
     if !errors.is_empty() {
         return Err(RecordError::Validation(Action::Create, errors));
     }

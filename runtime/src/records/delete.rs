@@ -31,26 +31,33 @@ pub async fn delete(
     id: &str,
     request: &RequestInfo,
 ) -> Result<(), RecordError> {
+    let all = app.collections();
+    let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
+    app.data().write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request)).await
+}
+
+/// Checks the delete rule and deletes record `id`, inside an open write transaction.
+pub fn delete_checked_in(
+    tx: &Transaction<'_>,
+    all: &CollectionSet,
+    collection: &Collection,
+    id: &str,
+    request: &RequestInfo,
+) -> Result<(), RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
     }
-    let rule = rules::require_rule(collection.delete_rule.as_deref(), request)?.map(str::to_owned);
-    let all = app.collections();
-    let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
-    app.data()
-        .write(move |tx| {
-            if store::records::find_by_id(tx, &c, &id_owned)?.is_none() {
-                return Err(RecordError::NotFound);
-            }
-            if let Some(rule) = rule {
-                let scope = RuleScope { all: &all, collection: &c, request: &request };
-                if !rules::allows_stored(tx, &scope, &rule, &id_owned)? {
-                    return Err(RecordError::NotFound);
-                }
-            }
-            delete_in(tx, &all, &c, &id_owned, 0)
-        })
-        .await
+    let rule = rules::require_rule(collection.delete_rule.as_deref(), request)?;
+    if store::records::find_by_id(tx, collection, id)?.is_none() {
+        return Err(RecordError::NotFound);
+    }
+    if let Some(rule) = rule {
+        let scope = RuleScope { all, collection, request };
+        if !rules::allows_stored(tx, &scope, rule, id)? {
+            return Err(RecordError::NotFound);
+        }
+    }
+    delete_in(tx, all, collection, id, 0)
 }
 
 /// Deletes a record and keeps relations consistent, inside an open transaction.

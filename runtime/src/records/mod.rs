@@ -6,6 +6,7 @@
 //! has to know about the other.
 
 pub mod auth_fields;
+pub mod batch;
 pub mod create;
 pub mod delete;
 pub mod error;

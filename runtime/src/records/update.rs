@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::create::save_error;
@@ -21,7 +22,14 @@ use crate::model::{
 };
 use crate::store;
 
-/// A record changed by a request, ready to be written.
+/// The stored record with the request applied, before auth checks and hashing.
+pub struct Draft {
+    original: Record,
+    record: Record,
+    applied: Applied,
+}
+
+/// A record change ready to be written.
 pub struct PreparedUpdate {
     /// The stored id.
     pub id: String,
@@ -29,44 +37,37 @@ pub struct PreparedUpdate {
     pub record: Record,
 }
 
-/// Loads the stored record and applies the request; checks the update rule.
-pub async fn prepare(
-    app: &App,
-    collection: &Arc<Collection>,
+/// Loads record `id`, applies the request and checks the update rule (404 on a miss).
+pub fn draft(
+    conn: &Connection,
+    all: &CollectionSet,
+    collection: &Collection,
     id: &str,
     request: &RequestInfo,
     data: &Map<String, Value>,
-) -> Result<PreparedUpdate, RecordError> {
+) -> Result<Draft, RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
     }
-    let rule = rules::require_rule(collection.update_rule.as_deref(), request)?.map(str::to_owned);
-    let all = app.collections();
-    let (c, id_owned) = (collection.clone(), id.to_owned());
-    let original = app
-        .data()
-        .read(move |conn| store::records::find_by_id(conn, &c, &id_owned))
-        .await?
-        .ok_or(RecordError::NotFound)?;
-    let superuser = request.is_superuser();
+    let rule = rules::require_rule(collection.update_rule.as_deref(), request)?;
+    let original =
+        store::records::find_by_id(conn, collection, id)?.ok_or(RecordError::NotFound)?;
     let mut record = original.clone();
-    let applied = input::apply(collection, &mut record, data, WriteAccess { superuser });
+    let applied = input::apply(
+        collection,
+        &mut record,
+        data,
+        WriteAccess { superuser: request.is_superuser() },
+    );
     if let Some(rule) = rule {
         let mut rule_request = request.clone();
         rule_request.body = submitted_body(&record, &applied, data);
-        let (c, id_owned) = (collection.clone(), id.to_owned());
-        let allowed = app
-            .data()
-            .read_with(move |conn| {
-                let scope = RuleScope { all: &all, collection: &c, request: &rule_request };
-                rules::allows_stored(conn, &scope, &rule, &id_owned)
-            })
-            .await?;
-        if !allowed {
+        let scope = RuleScope { all, collection, request: &rule_request };
+        if !rules::allows_stored(conn, &scope, rule, id)? {
             return Err(RecordError::NotFound);
         }
     }
-    finish(collection, original, record, applied, superuser).await
+    Ok(Draft { original, record, applied })
 }
 
 /// The submitted keys with their resolved values, for `@request.body`.
@@ -89,43 +90,34 @@ fn submitted_body(
     body
 }
 
-async fn finish(
+/// Finishes a draft on the current thread: id kept, auth checks (which may verify the old
+/// password), new password hashed, server-managed values refreshed.
+pub fn finish(
     collection: &Collection,
-    original: Record,
-    mut record: Record,
-    applied: Applied,
+    draft: Draft,
     superuser: bool,
 ) -> Result<PreparedUpdate, RecordError> {
+    let Draft { original, mut record, applied } = draft;
     let id = original.id().to_owned();
     if record.id() != id {
-        let errors = ValidationErrors::single(
-            "id",
-            FieldError::new("validation_pk_change", "The record primary key cannot be changed."),
-        );
-        return Err(RecordError::Validation(Action::Update, errors));
+        let error =
+            FieldError::new("validation_pk_change", "The record primary key cannot be changed.");
+        return Err(RecordError::Validation(Action::Update, ValidationErrors::single("id", error)));
     }
     if collection.is_auth() {
-        let (o, r, auth) = (original.clone(), record.clone(), applied.auth.clone());
-        // Checking `oldPassword` hashes: keep it off the async workers.
-        let errors = tokio::task::spawn_blocking(move || {
-            auth_fields::check_update(&o, &r, &auth, superuser)
-        })
-        .await
-        .map_err(|e| RecordError::BadRequest(e.to_string()))?;
+        // TODO(#5): managers (manageRule matches) get the same rights as superusers here.
+        let errors = auth_fields::check_update(&original, &record, &applied.auth, superuser);
         if !errors.is_empty() {
             return Err(RecordError::Validation(Action::Update, errors));
         }
-        if let Some(plain) = applied.auth.password.clone().filter(|p| !p.is_empty()) {
-            if let Some(error) = save::check_plain_password(collection, &plain) {
+        if let Some(plain) = applied.auth.password.as_deref().filter(|p| !p.is_empty()) {
+            if let Some(error) = save::check_plain_password(collection, plain) {
                 return Err(RecordError::Validation(
                     Action::Update,
                     ValidationErrors::single(PASSWORD, error),
                 ));
             }
-            let hash = tokio::task::spawn_blocking(move || password::hash(&plain))
-                .await
-                .map_err(|e| RecordError::BadRequest(e.to_string()))?
-                .map_err(|e| RecordError::BadRequest(e.to_string()))?;
+            let hash = password::hash(plain).map_err(|e| RecordError::BadRequest(e.to_string()))?;
             save::set_password_hash(&mut record, &hash);
         }
     }
@@ -151,7 +143,8 @@ pub fn write_in(
     })
 }
 
-/// Updates a record: prepare, then write in one transaction.
+/// Updates a record: load and check on a reader, hash on the blocking pool, write in one
+/// transaction.
 pub async fn update(
     app: &App,
     collection: &Arc<Collection>,
@@ -159,8 +152,14 @@ pub async fn update(
     request: &RequestInfo,
     data: &Map<String, Value>,
 ) -> Result<Record, RecordError> {
-    let prepared = prepare(app, collection, id, request, data).await?;
     let all = app.collections();
+    let (c, r, d, id) = (collection.clone(), request.clone(), data.clone(), id.to_owned());
+    let reader_all = all.clone();
+    let draft = app.data().read_with(move |conn| draft(conn, &reader_all, &c, &id, &r, &d)).await?;
+    let (c, superuser) = (collection.clone(), request.is_superuser());
+    let prepared = tokio::task::spawn_blocking(move || finish(&c, draft, superuser))
+        .await
+        .map_err(|e| RecordError::BadRequest(e.to_string()))??;
     let c = collection.clone();
     app.data()
         .write(move |tx| {

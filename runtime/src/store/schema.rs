@@ -77,7 +77,8 @@ pub fn drop_collection_table(
     collection: &Collection,
 ) -> Result<(), SchemaError> {
     drop_table_or_view(tx, collection)?;
-    let all = super::collections::load_all(tx)?.into_iter().map(std::sync::Arc::new).collect::<Vec<_>>();
+    let all =
+        super::collections::load_all(tx)?.into_iter().map(std::sync::Arc::new).collect::<Vec<_>>();
     match view::broken_views(tx, &all, &collection.id) {
         Some(reason) => Err(SchemaError::Step(format!(
             "[{}] failed to delete due to existing view dependency: {reason}",

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod delete;
+pub mod dry_run_view;
 pub mod import;
 pub mod list;
 pub mod scaffolds;

@@ -9,6 +9,7 @@ use http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
 use crate::app::App;
+use crate::http::middleware::body_limit::BodyLimit;
 
 /// Default cap on a request body.
 pub const DEFAULT_MAX_BODY: usize = 32 << 20;
@@ -103,12 +104,12 @@ impl FromRequest<App> for FormBody {
             .unwrap_or_default()
             .to_ascii_lowercase();
         let mime = content_type.split(';').next().unwrap_or_default().trim().to_owned();
+        let limit = req.extensions().get::<BodyLimit>().map_or(DEFAULT_MAX_BODY, |l| l.0);
         if mime == "multipart/form-data" {
-            return read_multipart(req, app).await;
+            return read_multipart(req, app, limit).await;
         }
-        let bytes = axum::body::to_bytes(req.into_body(), DEFAULT_MAX_BODY)
-            .await
-            .map_err(|_| BodyError::TooLarge)?;
+        let bytes =
+            axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| BodyError::TooLarge)?;
         parse_simple(&mime, &bytes)
     }
 }
@@ -170,9 +171,8 @@ fn push_form_value(fields: &mut Map<String, Value>, key: String, value: String) 
 /// The multipart key whose JSON objects are merged over the other parts.
 pub const JSON_PAYLOAD_KEY: &str = "@jsonPayload";
 
-async fn read_multipart(req: Request, app: &App) -> Result<FormBody, BodyError> {
-    let req =
-        req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, DEFAULT_MAX_BODY)));
+async fn read_multipart(req: Request, app: &App, limit: usize) -> Result<FormBody, BodyError> {
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
     let mut multipart =
         Multipart::from_request(req, app).await.map_err(|_| BodyError::Malformed)?;
     let mut fields = Map::new();

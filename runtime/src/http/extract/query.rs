@@ -14,11 +14,7 @@ pub struct RawQuery(pub HashMap<String, String>);
 impl RawQuery {
     /// Decodes a query string.
     pub fn parse(query: &str) -> Self {
-        let mut map = HashMap::new();
-        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            map.entry(key.into_owned()).or_insert_with(|| value.into_owned());
-        }
-        Self(map)
+        Self(crate::query::params::parse_query(query))
     }
 
     /// The value of `key`.

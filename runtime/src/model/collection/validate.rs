@@ -71,8 +71,8 @@ pub fn validate_collection(
     validate_rules(collection, ctx, &mut errors);
     validate_fields(collection, ctx, &mut errors);
     validate_indexes(collection, &mut errors);
-    if collection.collection_type == CollectionType::View && collection.view_query.trim().is_empty()
-    {
+    // compat: only an empty query is "blank"; blanks are left to the query check.
+    if collection.collection_type == CollectionType::View && collection.view_query.is_empty() {
         errors.add("viewQuery", FieldError::required());
     }
     if collection.collection_type == CollectionType::Auth {
@@ -185,7 +185,14 @@ fn validate_rules(
         ));
     }
     let system = ctx.existing.is_some_and(|e| e.system);
+    let is_view = collection.collection_type == CollectionType::View;
     for (key, rule, old) in rules {
+        // compat: views have no create/update/delete (spec §1, view collections).
+        let writes = matches!(key, "createRule" | "updateRule" | "deleteRule");
+        if is_view && writes && rule.is_some() {
+            errors.add(key, FieldError::new("validation_nil", "Must be blank."));
+            continue;
+        }
         if system && old.is_some_and(|old| old != rule) {
             errors.add(
                 key,
@@ -230,7 +237,8 @@ fn validate_fields(
     if collection.fields.is_empty() {
         errors.add("fields", FieldError::required());
     }
-    if let Some(existing) = ctx.existing {
+    let is_view = collection.collection_type == CollectionType::View;
+    if let Some(existing) = ctx.existing.filter(|_| !is_view) {
         let removed_system = existing.fields.iter().filter(|f| f.system).any(|old| {
             collection.fields.iter().find(|f| f.id == old.id).is_none_or(|new| new.name != old.name)
         });
@@ -245,7 +253,7 @@ fn validate_fields(
         }
     }
     let primary_keys = collection.fields.iter().filter(|f| f.is_primary_key()).count();
-    if collection.collection_type != CollectionType::View && primary_keys == 0 {
+    if primary_keys == 0 {
         errors.add(
             "fields",
             FieldError::new(
@@ -279,7 +287,12 @@ fn validate_fields(
                 ),
             );
         }
-        if let Some(old) = ctx.existing.and_then(|e| e.fields.iter().find(|f| f.id == field.id)) {
+        // Views regenerate their fields from the query; a type change is no change to them.
+        let old = ctx
+            .existing
+            .filter(|_| !is_view)
+            .and_then(|e| e.fields.iter().find(|f| f.id == field.id));
+        if let Some(old) = old {
             if old.type_name() != field.type_name() {
                 let error = FieldError::new(
                     "validation_field_type_change",
@@ -341,8 +354,8 @@ fn relation_errors(
             .add(
                 "collectionId",
                 FieldError::new(
-                    "validation_field_relation_view",
-                    "Non view collections are not allowed to have a view relation.",
+                    "validation_relation_field_non_view_base_collection",
+                    "Only view collections are allowed to have relations to other views.",
                 ),
             ),
         Some(_) => {}

@@ -16,10 +16,10 @@ use super::view_tokenizer::Tokenizer;
 use crate::model::field::validate_options::validate_field_options;
 use crate::model::id::{SECRET_ALPHABET, random_string};
 use crate::model::{Collection, CollectionType, Field, Record};
+use crate::store::StoreError;
 use crate::store::error::sqlite_error_text;
 use crate::store::records::from_row;
 use crate::store::sql::quote_ident;
-use crate::store::StoreError;
 
 /// How many records a dry run returns.
 pub const SAMPLE_SIZE: usize = 10;
@@ -82,9 +82,7 @@ fn table_info(conn: &Connection, name: &str) -> Result<Vec<ColumnInfo>, String> 
     };
     let info = read().map_err(|e| sqlite_error_text(&e))?;
     if info.is_empty() {
-        return Err(format!(
-            "empty table info probably due to invalid or missing table {name}"
-        ));
+        return Err(format!("empty table info probably due to invalid or missing table {name}"));
     }
     Ok(info)
 }
@@ -107,9 +105,9 @@ pub fn query_table_info(conn: &Connection, query: &str) -> Result<Vec<ColumnInfo
 pub fn normalize_query_id(conn: &Connection, query: &str) -> Result<String, String> {
     let query = query.trim().trim_matches(';');
     let info = query_table_info(conn, query)?;
-    let text_id = info.iter().any(|c| {
-        c.name.eq_ignore_ascii_case("id") && c.column_type.eq_ignore_ascii_case("TEXT")
-    });
+    let text_id = info
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case("id") && c.column_type.eq_ignore_ascii_case("TEXT"));
     if text_id {
         return Ok(query.to_owned());
     }
@@ -232,7 +230,9 @@ fn go_errors_text(value: &serde_json::Value) -> String {
     for (key, node) in map {
         let code = node.get("code").and_then(serde_json::Value::as_str);
         match (code, node.get("message").and_then(serde_json::Value::as_str)) {
-            (Some(code), Some(message)) => parts.push(format!("{key}: {}", raw_message(code, message))),
+            (Some(code), Some(message)) => {
+                parts.push(format!("{key}: {}", raw_message(code, message)))
+            }
             _ => parts.push(format!("{key}: ({}.)", go_errors_text(node))),
         }
     }

@@ -23,14 +23,13 @@ use rusqlite::Connection;
 
 use super::view::query_table_info;
 use super::view_parser::{cast_type, parse_query};
-use crate::model::field::{
-    JsonOptions, NumberOptions, RelationOptions, TextOptions,
-};
+use crate::model::field::{JsonOptions, NumberOptions, RelationOptions, TextOptions};
 use crate::model::id::{SECRET_ALPHABET, field_id, random_string};
 use crate::model::{Collection, Field, FieldOptions};
 
 /// PocketBase's message for a query without an `id` column.
-pub const MISSING_ID: &str = "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)";
+pub const MISSING_ID: &str =
+    "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)";
 
 /// Why the fields could not be derived, with the fields built before the failure.
 #[derive(Clone, Debug, PartialEq)]
@@ -210,17 +209,21 @@ mod tests {
         let fields = suggested_fields(
             &all,
             "select t2.id, x.title, count(*) as c, cast(n as real) nr, max(n) as mx, \
-             t2.id as ref, MAIL as m, nope as z from t2 x",
+             x.id as ref, t2.id as notref, MAIL as m, nope as z from t2 x",
         )
         .unwrap();
         assert!(fields["id"].is_primary_key());
         assert_eq!(fields["title"].name, "title");
         assert!(fields["title"].required && fields["title"].id.starts_with("_clone_"));
-        assert_eq!(fields["c"].options, FieldOptions::Number(NumberOptions { only_int: true, ..NumberOptions::default() }));
+        assert_eq!(
+            fields["c"].options,
+            FieldOptions::Number(NumberOptions { only_int: true, ..NumberOptions::default() })
+        );
         assert_eq!(fields["nr"].type_name(), "number");
         assert_eq!(fields["mx"].options, FieldOptions::Json(JsonOptions { max_size: 1 }));
         assert_eq!(fields["m"].type_name(), "email");
         assert_eq!(fields["z"].type_name(), "json");
+        assert_eq!(fields["notref"].type_name(), "json");
         assert!(
             matches!(&fields["ref"].options, FieldOptions::Relation(o) if o.collection_id == all[0].id)
         );

@@ -24,14 +24,14 @@ static JOINS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 static DISCARDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(?im)[\t\n\f\r ]+(where|group[\t\n\f\r ]+by|having|order|limit|with)[\t\n\f\r ]+?",
-    )
-    .ok()
+    Regex::new(r"(?im)[\t\n\f\r ]+(where|group[\t\n\f\r ]+by|having|order|limit|with)[\t\n\f\r ]+?")
+        .ok()
 });
 static CAST: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?is)^cast[\t\n\f\r ]*\(.*[\t\n\f\r ]+as[\t\n\f\r ]+([0-9A-Za-z_]+)[\t\n\f\r ]*\)$")
-        .ok()
+    Regex::new(
+        r"(?is)^cast[\t\n\f\r ]*\(.*[\t\n\f\r ]+as[\t\n\f\r ]+([0-9A-Za-z_]+)[\t\n\f\r ]*\)$",
+    )
+    .ok()
 });
 
 /// A column or table of the query: the expression as written and the name it goes by.
@@ -55,7 +55,8 @@ pub struct ParsedQuery {
 /// Reads `query` as PocketBase does; `Err` carries PocketBase's raw error text.
 pub fn parse_query(query: &str) -> Result<ParsedQuery, String> {
     let mut text = query.trim().trim_matches(';').to_owned();
-    for (regex, replacement) in [(&COMMENTS, " "), (&JOINS, " __pb_join__ "), (&DISCARDS, " __pb_discard__ ")]
+    for (regex, replacement) in
+        [(&COMMENTS, " "), (&JOINS, " __pb_join__ "), (&DISCARDS, " __pb_discard__ ")]
     {
         if let Some(regex) = regex.as_ref() {
             text = regex.replace_all(&text, replacement).into_owned();

@@ -73,10 +73,7 @@ impl Tokenizer {
             buf.push(ch);
         }
         if parenthesis > 0 || quote.is_some() {
-            return Err(format!(
-                "unbalanced parenthesis or quoted expression: {}",
-                go_quote(&buf)
-            ));
+            return Err(format!("unbalanced parenthesis or quoted expression: {}", go_quote(&buf)));
         }
         let cutset: Vec<char> =
             WHITESPACE.iter().copied().filter(|c| !self.separators.contains(c)).collect();

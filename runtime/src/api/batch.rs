@@ -1,0 +1,133 @@
+//! `POST /api/batch`: several record writes in one transaction (disabled unless
+//! `settings.batch.enabled`). See `../shared/spec/files-batch-settings-misc.md` §2.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use crate::app::App;
+use crate::http::ApiError;
+use crate::http::extract::{BodyError, FormBody, Requester};
+use crate::http::response;
+use crate::model::{FieldError, ValidationErrors};
+use crate::records::batch::{BatchFailure, BatchItem, run_in};
+
+const READ_ERROR: &str = "Failed to read the submitted batch data.";
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The handler.
+pub async fn batch(
+    State(app): State<App>,
+    Requester(request): Requester,
+    body: Result<FormBody, BodyError>,
+) -> Result<Response, ApiError> {
+    let settings = app.settings();
+    if !settings.batch.enabled {
+        return Err(ApiError::forbidden("Batch requests are not allowed."));
+    }
+    let body = body.map_err(|e| match e {
+        BodyError::Malformed => ApiError::bad_request(READ_ERROR),
+        other => ApiError::from(other),
+    })?;
+    let items = read_items(&body.fields)?;
+    validate(&items, settings.batch.max_requests)?;
+    let timeout = Duration::from_secs(
+        u64::try_from(settings.batch.timeout).ok().filter(|t| *t > 0).unwrap_or(3),
+    );
+    let all = app.collections();
+    let outer = request.clone();
+    let results = app
+        .data()
+        .write(move |tx| run_in(tx, &all, &outer, &items, timeout))
+        .await
+        .map_err(failure_response)?;
+    let body: Vec<Value> =
+        results.into_iter().map(|r| json!({"body": r.body, "status": r.status})).collect();
+    Ok(response::raw_json(
+        http::StatusCode::OK,
+        serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?,
+    ))
+}
+
+fn read_items(fields: &Map<String, Value>) -> Result<Vec<BatchItem>, ApiError> {
+    let read_error = || ApiError::bad_request(READ_ERROR);
+    let list = match fields.get("requests") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(read_error()),
+    };
+    list.iter()
+        .map(|item| {
+            let object = item.as_object().ok_or_else(read_error)?;
+            let text = |key: &str| match object.get(key) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(_) => Err(read_error()),
+            };
+            let map = |key: &str| match object.get(key) {
+                None | Some(Value::Null) => Ok(Map::new()),
+                Some(Value::Object(m)) => Ok(m.clone()),
+                Some(_) => Err(read_error()),
+            };
+            Ok(BatchItem {
+                method: text("method")?,
+                url: text("url")?,
+                body: map("body")?,
+                headers: map("headers")?,
+            })
+        })
+        .collect()
+}
+
+fn validate(items: &[BatchItem], max_requests: i64) -> Result<(), ApiError> {
+    let mut errors = ValidationErrors::new();
+    if items.is_empty() {
+        errors.add("requests", FieldError::required());
+    } else if i64::try_from(items.len()).unwrap_or(i64::MAX) > max_requests {
+        errors.add(
+            "requests",
+            FieldError {
+                code: "validation_length_too_long".to_owned(),
+                message: format!("The length must be no more than {max_requests}."),
+                params: json!({"max": max_requests, "min": 0}).as_object().cloned(),
+            },
+        );
+    } else {
+        let mut list = ValidationErrors::new();
+        for (i, item) in items.iter().enumerate() {
+            let mut item_errors = ValidationErrors::new();
+            if item.method.is_empty() {
+                item_errors.add("method", FieldError::required());
+            } else if !METHODS.contains(&item.method.as_str()) {
+                item_errors.add("method", FieldError::invalid_value());
+            }
+            if item.url.is_empty() {
+                item_errors.add("url", FieldError::required());
+            }
+            list.add_nested(i.to_string(), item_errors);
+        }
+        errors.add_nested("requests", list);
+    }
+    errors
+        .into_result()
+        .map_err(|errors| ApiError::validation("Invalid batch request data.", &errors))
+}
+
+fn failure_response(failure: BatchFailure) -> ApiError {
+    let inner = match failure.error {
+        Some(error) => crate::api::records::record_error(error),
+        None => ApiError::bad_request_default(),
+    };
+    let envelope: Value = serde_json::from_str(&inner.body()).unwrap_or(Value::Null);
+    let mut requests = Map::new();
+    requests.insert(
+        failure.index.to_string(),
+        json!({"code": "batch_request_failed", "message": "Batch request failed.", "response": envelope}),
+    );
+    ApiError {
+        data: json!({"requests": requests}),
+        ..ApiError::bad_request("Batch transaction failed.")
+    }
+}
