@@ -54,7 +54,7 @@ pub fn draft(
         if !errors.is_empty() {
             return Err(RecordError::Validation(Action::Create, errors));
         }
-        let plain = applied.auth.password.clone().unwrap_or_default();
+        let plain = applied.auth.password.unwrap_or_default();
         if let Some(error) = save::check_plain_password(collection, &plain) {
             let mut errors = field_errors_without_password(collection, &record);
             errors.add(PASSWORD, error);
