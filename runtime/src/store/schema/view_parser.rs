@@ -1,12 +1,22 @@
 //! PocketBase's raw reading of a view query (`core/view.go`, `identifiersParser`): comments
 //! blanked, join keywords and `WHERE`/`GROUP BY`/`HAVING`/`ORDER`/`LIMIT`/`WITH` marked with
 //! regexes, then the text between `SELECT` and `FROM` split into columns and the text after
-//! `FROM`/`JOIN` (up to `ON`) into tables, each as `original [AS] alias`. This is deliberately
-//! not a SQL parser: PocketBase's field inference, its accepted queries and its error texts all
-//! follow from this text processing, so it is reproduced as is. Consequences (all as in
-//! PocketBase): `*` columns are refused, a column expression containing spaces outside
-//! parentheses (`a || b AS c`) is refused, `UNION` ends up in the table list and is refused,
-//! a CTE's tables are invisible. See `../shared/spec/collections-and-fields.md` §1.
+//! `FROM`/`JOIN` (up to `ON`) into tables, each as `original [AS] alias`.
+//!
+//! This is deliberately not a SQL parser, and SQLite's column metadata (origin table/column) is
+//! deliberately not used: PocketBase's field inference, the queries it accepts and its error
+//! texts all follow from this text processing, so it is reproduced as is. Consequences, all
+//! captured from PocketBase 0.40.6:
+//! - `*` and `t.*` columns are refused;
+//! - a column expression with spaces outside parentheses (`a || b AS c`) is refused
+//!   (`invalid identifier parts [...]`); wrap it in parentheses to get a json field;
+//! - `UNION` ends up in the table list and is refused (`expected "as", got union`);
+//! - joins: `alias.column` resolves through the alias of its table; an unprefixed column only
+//!   against the main (first `FROM`) table, even when it comes from a joined one;
+//! - a leading `WITH` CTE and sub-selects in `FROM` are not collections, so their columns
+//!   become json fields (`id` excepted).
+//!
+//! See `../shared/spec/collections-and-fields.md` §1.
 
 use std::sync::LazyLock;
 
