@@ -70,6 +70,7 @@ pub struct App {
 
 struct Inner {
     config: AppConfig,
+    storage: crate::files::Storage,
     data: Db,
     aux: Db,
     collections: ArcSwap<CollectionSet>,
@@ -93,6 +94,7 @@ impl App {
             .await?;
         Ok(Self {
             inner: Arc::new(Inner {
+                storage: crate::files::Storage::new(config.data_dir.join("storage")),
                 config,
                 data,
                 aux,
@@ -105,6 +107,11 @@ impl App {
     /// The configuration the app was opened with.
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    /// Uploaded files.
+    pub fn storage(&self) -> &crate::files::Storage {
+        &self.inner.storage
     }
 
     /// `data.db`.

@@ -14,6 +14,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod collections;
+pub mod files;
 pub mod http;
 pub mod model;
 pub mod query;

@@ -5,6 +5,7 @@ mod auth;
 mod diff_auth;
 mod diff_batch;
 mod diff_collections;
+mod diff_files;
 mod diff_http;
 mod diff_records;
 mod diff_settings;

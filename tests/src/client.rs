@@ -43,9 +43,32 @@ pub enum Body {
     Json(Value),
     /// Bytes with an explicit content type (`None` = no Content-Type header).
     Raw(Option<String>, Vec<u8>),
+    /// A multipart form.
+    Multipart(Vec<Part>),
     /// Announces a body of this many bytes (`Content-Length`) with this content type but sends
     /// none of it: enough for a server that answers 413 from the header alone.
     Declared(String, u64),
+}
+
+/// One part of a multipart form.
+#[derive(Clone, Debug)]
+pub enum Part {
+    /// A text field.
+    Text(String, String),
+    /// A file: field name, file name, content type, bytes.
+    File(String, String, String, Vec<u8>),
+}
+
+impl Part {
+    /// A text part.
+    pub fn text(name: &str, value: &str) -> Self {
+        Self::Text(name.to_owned(), value.to_owned())
+    }
+
+    /// A file part.
+    pub fn file(name: &str, filename: &str, content_type: &str, data: &[u8]) -> Self {
+        Self::File(name.to_owned(), filename.to_owned(), content_type.to_owned(), data.to_vec())
+    }
 }
 
 /// An HTTP client bound to one server.
@@ -91,6 +114,22 @@ impl Client {
                 request.header("content-type", "application/json").body(value.to_string())
             }
             Body::Declared(..) => request,
+            Body::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    form = match part {
+                        Part::Text(name, value) => form.text(name.clone(), value.clone()),
+                        Part::File(name, filename, content_type, data) => {
+                            let file = reqwest::multipart::Part::bytes(data.clone())
+                                .file_name(filename.clone())
+                                .mime_str(content_type)
+                                .unwrap_or_else(|_| reqwest::multipart::Part::bytes(data.clone()));
+                            form.part(name.clone(), file)
+                        }
+                    };
+                }
+                request.multipart(form)
+            }
             Body::Raw(content_type, bytes) => {
                 let request = match content_type {
                     Some(ct) => request.header("content-type", ct.as_str()),

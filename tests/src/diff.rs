@@ -87,6 +87,12 @@ impl Step {
         self
     }
 
+    /// Sends a multipart form.
+    pub fn multipart(mut self, parts: Vec<crate::client::Part>) -> Self {
+        self.body = Body::Multipart(parts);
+        self
+    }
+
     /// Announces a body of `length` bytes without sending it (see [`Body::Declared`]).
     pub fn declared(mut self, content_type: &str, length: u64) -> Self {
         self.body = Body::Declared(content_type.to_owned(), length);
@@ -120,6 +126,12 @@ impl Step {
     /// Compares this response header too.
     pub fn check_header(mut self, name: &str) -> Self {
         self.check_headers.push(name.to_ascii_lowercase());
+        self
+    }
+
+    /// Requires this response header on both sides but does not compare its value.
+    pub fn mask_header(mut self, name: &str) -> Self {
+        self.check_headers.push(format!("~{}", name.to_ascii_lowercase()));
         self
     }
 
@@ -350,8 +362,12 @@ fn outcome(step: &Step, exchange: &Exchange, normalizer: &mut Normalizer) -> Out
             (name.clone(), (!values.is_empty()).then(|| values.join(", ")))
         })
         .collect();
+    let text_body =
+        exchange.header("content-type").is_some_and(|t| !t.starts_with("application/json"));
     let body = if step.status_only {
         Value::Null
+    } else if text_body && !exchange.body.is_empty() {
+        Value::from(format!("<{} bytes: {}>", exchange.body.len(), exchange.text()))
     } else if exchange.body.is_empty() {
         Value::from("<empty>")
     } else {

@@ -1,5 +1,6 @@
 //! `POST /api/batch`: several record writes in one transaction (disabled unless
-//! `settings.batch.enabled`). See `../shared/spec/files-batch-settings-misc.md` §2.
+//! `settings.batch.enabled`). Bodies are JSON, or multipart with `@jsonPayload` and files as
+//! `requests.N.field` / `requests[N].field`. See `../shared/spec/files-batch-settings-misc.md` §2.
 
 use std::time::Duration;
 
@@ -8,6 +9,9 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use crate::app::App;
+use crate::files::UploadedFile;
+use crate::files::name::stored_name;
+use crate::files::sniff::sniff;
 use crate::http::ApiError;
 use crate::http::extract::{BodyError, FormBody, Requester};
 use crate::http::response;
@@ -31,27 +35,32 @@ pub async fn batch(
         BodyError::Malformed => ApiError::bad_request(READ_ERROR),
         other => ApiError::from(other),
     })?;
-    let items = read_items(&body.fields)?;
+    let items = read_items(&body.fields, &body.files)?;
     validate(&items, settings.batch.max_requests)?;
-    let timeout = Duration::from_secs(
-        u64::try_from(settings.batch.timeout).ok().filter(|t| *t > 0).unwrap_or(3),
-    );
+    let seconds = u64::try_from(settings.batch.timeout).ok().filter(|t| *t > 0).unwrap_or(3);
     let all = app.collections();
-    let outer = request.clone();
-    let results = app
+    let (outer, storage) = (request.clone(), app.storage().clone());
+    let outcome = app
         .data()
-        .write(move |tx| run_in(tx, &all, &outer, &items, timeout))
+        .write(move |tx| run_in(tx, &storage, &all, &outer, &items, Duration::from_secs(seconds)))
         .await
         .map_err(failure_response)?;
+    for (collection_id, record_id, name) in &outcome.removed_files {
+        app.storage().delete(collection_id, record_id, std::slice::from_ref(name)).await;
+    }
+    for (collection_id, record_id) in &outcome.deleted_records {
+        app.storage().delete_record(collection_id, record_id).await;
+    }
     let body: Vec<Value> =
-        results.into_iter().map(|r| json!({"body": r.body, "status": r.status})).collect();
-    Ok(response::raw_json(
-        http::StatusCode::OK,
-        serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?,
-    ))
+        outcome.results.into_iter().map(|r| json!({"body": r.body, "status": r.status})).collect();
+    let bytes = serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?;
+    Ok(response::raw_json(http::StatusCode::OK, bytes))
 }
 
-fn read_items(fields: &Map<String, Value>) -> Result<Vec<BatchItem>, ApiError> {
+fn read_items(
+    fields: &Map<String, Value>,
+    files: &[UploadedFile],
+) -> Result<Vec<BatchItem>, ApiError> {
     let read_error = || ApiError::bad_request(READ_ERROR);
     let list = match fields.get("requests") {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -59,7 +68,8 @@ fn read_items(fields: &Map<String, Value>) -> Result<Vec<BatchItem>, ApiError> {
         Some(_) => return Err(read_error()),
     };
     list.iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(index, item)| {
             let object = item.as_object().ok_or_else(read_error)?;
             let text = |key: &str| match object.get(key) {
                 None | Some(Value::Null) => Ok(String::new()),
@@ -76,7 +86,24 @@ fn read_items(fields: &Map<String, Value>) -> Result<Vec<BatchItem>, ApiError> {
                 url: text("url")?,
                 body: map("body")?,
                 headers: map("headers")?,
+                uploads: uploads_of(index, files),
             })
+        })
+        .collect()
+}
+
+/// The files of sub-request `index` (`requests.N.field` or `requests[N].field`), keyed by field.
+fn uploads_of(index: usize, files: &[UploadedFile]) -> Vec<UploadedFile> {
+    let dotted = format!("requests.{index}.");
+    let bracketed = format!("requests[{index}].");
+    files
+        .iter()
+        .filter_map(|file| {
+            let key =
+                file.key.strip_prefix(&dotted).or_else(|| file.key.strip_prefix(&bracketed))?;
+            // compat: batch uploads are named twice (`notes_udsj7sljg0_7o8wrbmfav.txt`).
+            let filename = stored_name(&file.filename, sniff(&file.data).1);
+            Some(UploadedFile { key: key.to_owned(), filename, ..file.clone() })
         })
         .collect()
 }

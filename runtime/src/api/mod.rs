@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod batch;
 pub mod collections;
+pub mod files;
 pub mod health;
 pub mod records;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! `/api/batch`: record creates, updates, upserts (`PUT`) and deletes run one after the other in
 //! ONE write transaction, each through the normal record pipeline with the outer request's
-//! auth and `@request.context = "batch"`; the first failure rolls everything back.
-//! See `../shared/spec/files-batch-settings-misc.md` §2.
+//! auth and `@request.context = "batch"`; the first failure rolls everything back (files
+//! written so far included). See `../shared/spec/files-batch-settings-misc.md` §2.
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,9 @@ use super::expand::ExpandTree;
 use super::read::render;
 use super::request::RequestInfo;
 use super::{create, delete, update};
-use crate::model::CollectionSet;
+use crate::files::storage::NewFile;
+use crate::files::{Storage, UploadedFile};
+use crate::model::{Collection, CollectionSet, Record};
 use crate::query::fields::FieldsPicker;
 use crate::store;
 
@@ -28,6 +30,8 @@ pub struct BatchItem {
     pub body: Map<String, Value>,
     /// Extra headers (an `Authorization` header is ignored).
     pub headers: Map<String, Value>,
+    /// Files uploaded as `requests.N.field` (keys without the prefix).
+    pub uploads: Vec<UploadedFile>,
 }
 
 /// What a sub-request answered.
@@ -37,6 +41,17 @@ pub struct ItemResult {
     pub status: u16,
     /// Response body (`null` for 204).
     pub body: Value,
+}
+
+/// A committed batch: the answers and the storage clean-up to do afterwards.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    /// One answer per sub-request.
+    pub results: Vec<ItemResult>,
+    /// Files no longer referenced, as (collection id, record id, name).
+    pub removed_files: Vec<(String, String, String)>,
+    /// Records deleted, as (collection id, record id).
+    pub deleted_records: Vec<(String, String)>,
 }
 
 /// Why the batch failed: the index of the failed sub-request and its error.
@@ -74,33 +89,46 @@ fn parse_action<'a>(method: &str, path: &'a str) -> Option<Action<'a>> {
     }
 }
 
+/// Everything a sub-request needs from its surroundings.
+struct Context<'a> {
+    tx: &'a Transaction<'a>,
+    storage: &'a Storage,
+    all: &'a CollectionSet,
+    written: Vec<NewFile>,
+    outcome: BatchOutcome,
+}
+
 /// Runs every item inside `tx`; any failure aborts (the caller rolls back).
 pub fn run_in(
     tx: &Transaction<'_>,
+    storage: &Storage,
     all: &CollectionSet,
     outer: &RequestInfo,
     items: &[BatchItem],
     timeout: Duration,
-) -> Result<Vec<ItemResult>, BatchFailure> {
+) -> Result<BatchOutcome, BatchFailure> {
     let started = Instant::now();
-    let mut results = Vec::with_capacity(items.len());
+    let mut ctx =
+        Context { tx, storage, all, written: Vec::new(), outcome: BatchOutcome::default() };
     for (index, item) in items.iter().enumerate() {
-        if started.elapsed() > timeout {
-            return Err(BatchFailure {
-                index,
-                error: Some(RecordError::BadRequest("batch timeout".to_owned())),
-            });
+        let result = if started.elapsed() > timeout {
+            Err(Some(RecordError::BadRequest("batch timeout".to_owned())))
+        } else {
+            run_one(&mut ctx, outer, item)
+        };
+        match result {
+            Ok(result) => ctx.outcome.results.push(result),
+            Err(error) => {
+                storage.discard_sync(&ctx.written);
+                return Err(BatchFailure { index, error });
+            }
         }
-        let result =
-            run_one(tx, all, outer, item).map_err(|error| BatchFailure { index, error })?;
-        results.push(result);
     }
-    Ok(results)
+    Ok(ctx.outcome)
 }
 
 fn run_one(
-    tx: &Transaction<'_>,
-    all: &CollectionSet,
+    ctx: &mut Context<'_>,
     outer: &RequestInfo,
     item: &BatchItem,
 ) -> Result<ItemResult, Option<RecordError>> {
@@ -113,39 +141,40 @@ fn run_one(
     for (name, value) in &item.headers {
         let key = name.to_ascii_lowercase().replace('-', "_");
         if key != "authorization" {
-            request.headers.insert(
-                key,
-                value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string()),
-            );
+            request
+                .headers
+                .insert(key, value.as_str().map_or_else(|| value.to_string(), str::to_owned));
         }
     }
     let name = match action {
         Action::Create(c) | Action::Upsert(c) | Action::Update(c, _) | Action::Delete(c, _) => c,
     };
-    let collection = all.find(name).cloned().ok_or(Some(RecordError::MissingCollection))?;
+    let collection = ctx.all.find(name).cloned().ok_or(Some(RecordError::MissingCollection))?;
     let record = match action {
-        Action::Create(_) => create_one(tx, all, &collection, &request, &item.body)?,
-        Action::Update(_, id) => update_one(tx, all, &collection, id, &request, &item.body)?,
+        Action::Create(_) => create_one(ctx, &collection, &request, item)?,
+        Action::Update(_, id) => update_one(ctx, &collection, id, &request, item)?,
         Action::Upsert(_) => {
             let id = item.body.get("id").and_then(Value::as_str).unwrap_or_default();
             let exists = !id.is_empty()
-                && store::records::find_by_id(tx, &collection, id)
+                && store::records::find_by_id(ctx.tx, &collection, id)
                     .map_err(|e| Some(e.into()))?
                     .is_some();
             if exists {
-                update_one(tx, all, &collection, id, &request, &item.body)?
+                update_one(ctx, &collection, id, &request, item)?
             } else {
-                create_one(tx, all, &collection, &request, &item.body)?
+                create_one(ctx, &collection, &request, item)?
             }
         }
         Action::Delete(_, id) => {
-            delete::delete_checked_in(tx, all, &collection, id, &request).map_err(Some)?;
+            let deleted = delete::delete_checked_in(ctx.tx, ctx.all, &collection, id, &request)
+                .map_err(Some)?;
+            ctx.outcome.deleted_records.extend(deleted);
             return Ok(ItemResult { status: 204, body: Value::Null });
         }
     };
     let expand = request.query.get("expand").map(|e| ExpandTree::parse(e));
     let mut rendered =
-        render(tx, all, &collection, &[record], &request, expand.as_ref()).map_err(Some)?;
+        render(ctx.tx, ctx.all, &collection, &[record], &request, expand.as_ref()).map_err(Some)?;
     let mut body = rendered.pop().unwrap_or_default();
     if let Some(fields) = request.query.get("fields") {
         let picker = FieldsPicker::parse(fields)
@@ -156,27 +185,35 @@ fn run_one(
 }
 
 fn create_one(
-    tx: &Transaction<'_>,
-    all: &CollectionSet,
-    collection: &crate::model::Collection,
+    ctx: &mut Context<'_>,
+    collection: &Collection,
     request: &RequestInfo,
-    data: &Map<String, Value>,
-) -> Result<crate::model::Record, Option<RecordError>> {
-    let prepared = create::prepare_inline(collection, request, data).map_err(Some)?;
-    create::insert_in(tx, all, collection, request, &prepared).map_err(Some)?;
+    item: &BatchItem,
+) -> Result<Record, Option<RecordError>> {
+    let prepared =
+        create::prepare_inline(collection, request, &item.body, &item.uploads).map_err(Some)?;
+    create::insert_in(ctx.tx, ctx.storage, ctx.all, collection, request, &prepared)
+        .map_err(Some)?;
+    ctx.written.extend(prepared.files.new.iter().cloned());
     Ok(prepared.record)
 }
 
 fn update_one(
-    tx: &Transaction<'_>,
-    all: &CollectionSet,
-    collection: &crate::model::Collection,
+    ctx: &mut Context<'_>,
+    collection: &Collection,
     id: &str,
     request: &RequestInfo,
-    data: &Map<String, Value>,
-) -> Result<crate::model::Record, Option<RecordError>> {
-    let draft = update::draft(tx, all, collection, id, request, data).map_err(Some)?;
-    let prepared = update::finish(collection, draft, request.is_superuser()).map_err(Some)?;
-    update::write_in(tx, all, collection, &prepared).map_err(Some)?;
+    item: &BatchItem,
+) -> Result<Record, Option<RecordError>> {
+    let draft =
+        update::draft(ctx.tx, ctx.all, collection, id, request, &item.body).map_err(Some)?;
+    let prepared =
+        update::finish(collection, draft, request.is_superuser(), &item.body, &item.uploads)
+            .map_err(Some)?;
+    update::write_in(ctx.tx, ctx.storage, ctx.all, collection, &prepared).map_err(Some)?;
+    ctx.written.extend(prepared.files.new.iter().cloned());
+    for name in &prepared.files.removed {
+        ctx.outcome.removed_files.push((collection.id.clone(), id.to_owned(), name.clone()));
+    }
     Ok(prepared.record)
 }

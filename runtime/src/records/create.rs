@@ -1,7 +1,8 @@
 //! Creating a record through the API (and batch): the create rule (`null` = superusers only),
 //! submitted values applied with PocketBase's rules, the auth-record form checks, password
-//! hashing (off the writer thread for single requests), then — in one write transaction — the
-//! create rule against the would-be record, relation checks, validation and the insert.
+//! hashing (off the writer thread for single requests), uploads named and checked, then — in
+//! one write transaction — the create rule against the would-be record, relation checks,
+//! validation, the files and the insert.
 //! See `../shared/spec/records.md` (create) and `../shared/spec/auth.md` §12.
 
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::error::{Action, RecordError};
+use super::files::{FileChanges, apply_uploads};
 use super::input::{self, WriteAccess};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
@@ -16,6 +18,8 @@ use super::save::{self, SaveError};
 use super::{auth_fields, relations};
 use crate::app::App;
 use crate::auth::password;
+use crate::files::storage::NewFile;
+use crate::files::{Storage, UploadedFile};
 use crate::model::record::PASSWORD;
 use crate::model::{Collection, CollectionSet, CollectionType, Record, ValidationErrors};
 
@@ -32,6 +36,10 @@ pub struct PreparedCreate {
     pub record: Record,
     /// The create rule to check inside the transaction, if any.
     pub rule: Option<String>,
+    /// Files to store with it.
+    pub files: FileChanges,
+    /// Problems with the uploads, reported with the other field errors.
+    pub file_errors: ValidationErrors,
 }
 
 /// Builds the record of a create request (no database access, nothing hashed yet).
@@ -65,18 +73,24 @@ pub fn draft(
     Ok(Draft { record, rule, password })
 }
 
-/// Finishes a draft with the hash of its password.
+/// Finishes a draft with the hash of its password and its uploads.
 fn finish(
     collection: &Collection,
     draft: Draft,
     hash: Option<String>,
+    data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<PreparedCreate, RecordError> {
     let Draft { mut record, rule, .. } = draft;
     if let Some(hash) = hash {
         save::set_password_hash(&mut record, &hash);
     }
     save::prepare_create(collection, &mut record).map_err(|e| save_error(e, Action::Create))?;
-    Ok(PreparedCreate { record, rule })
+    let (files, file_errors) = match apply_uploads(collection, None, &mut record, data, uploads) {
+        Ok(files) => (files, ValidationErrors::new()),
+        Err(errors) => (FileChanges::default(), errors),
+    };
+    Ok(PreparedCreate { record, rule, files, file_errors })
 }
 
 /// Builds the record of a create request, hashing its password on the blocking pool.
@@ -84,6 +98,7 @@ pub async fn prepare(
     collection: &Collection,
     request: &RequestInfo,
     data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<PreparedCreate, RecordError> {
     let draft = draft(collection, request, data)?;
     let hash = match draft.password.clone() {
@@ -95,7 +110,7 @@ pub async fn prepare(
         ),
         None => None,
     };
-    finish(collection, draft, hash)
+    finish(collection, draft, hash, data, uploads)
 }
 
 /// Builds the record of a create request on the current thread (batch, inside a transaction).
@@ -103,6 +118,7 @@ pub fn prepare_inline(
     collection: &Collection,
     request: &RequestInfo,
     data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<PreparedCreate, RecordError> {
     let draft = draft(collection, request, data)?;
     let hash = match &draft.password {
@@ -111,7 +127,7 @@ pub fn prepare_inline(
         }
         None => None,
     };
-    finish(collection, draft, hash)
+    finish(collection, draft, hash, data, uploads)
 }
 
 /// The other field errors, reported with a bad password as PocketBase does.
@@ -122,9 +138,11 @@ fn field_errors_without_password(collection: &Collection, record: &Record) -> Va
     save::validate_record(collection, &probe).err().unwrap_or_default()
 }
 
-/// Inserts a prepared record inside an open write transaction.
+/// Inserts a prepared record (and stores its files) inside an open write transaction; the files
+/// are removed again if the insert fails.
 pub fn insert_in(
     tx: &rusqlite::Transaction<'_>,
+    storage: &Storage,
     all: &CollectionSet,
     collection: &Collection,
     request: &RequestInfo,
@@ -136,12 +154,28 @@ pub fn insert_in(
             return Err(RecordError::CreateRuleFailed);
         }
     }
-    let mut errors = save::validate_record(collection, &prepared.record).err().unwrap_or_default();
+    let mut errors = prepared.file_errors.clone();
+    errors.extend(save::validate_record(collection, &prepared.record).err().unwrap_or_default());
     errors.extend(relations::missing_relation_errors(tx, all, collection, &prepared.record)?);
     if !errors.is_empty() {
         return Err(RecordError::Validation(Action::Create, errors));
     }
-    save::insert(tx, collection, &prepared.record).map_err(|e| save_error(e, Action::Create))
+    store_files(storage, &prepared.files.new)?;
+    save::insert(tx, collection, &prepared.record).map_err(|e| {
+        storage.discard_sync(&prepared.files.new);
+        save_error(e, Action::Create)
+    })
+}
+
+/// Writes new files; on a failure the ones already written are removed.
+pub fn store_files(storage: &Storage, files: &[NewFile]) -> Result<(), RecordError> {
+    for (i, file) in files.iter().enumerate() {
+        if let Err(e) = storage.put_sync(file) {
+            storage.discard_sync(&files[..i]);
+            return Err(RecordError::BadRequest(format!("cannot store {}: {e}", file.name)));
+        }
+    }
+    Ok(())
 }
 
 /// Creates a record: prepare, then insert in one transaction.
@@ -150,16 +184,23 @@ pub async fn create(
     collection: &Arc<Collection>,
     request: &RequestInfo,
     data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<Record, RecordError> {
-    let prepared = prepare(collection, request, data).await?;
+    let prepared = prepare(collection, request, data, uploads).await?;
     let all = app.collections();
-    let (c, r) = (collection.clone(), request.clone());
-    app.data()
+    let (c, r, storage) = (collection.clone(), request.clone(), app.storage().clone());
+    let files = prepared.files.new.clone();
+    let result = app
+        .data()
         .write(move |tx| {
-            insert_in(tx, &all, &c, &r, &prepared)?;
+            insert_in(tx, &storage, &all, &c, &r, &prepared)?;
             Ok::<_, RecordError>(prepared.record)
         })
-        .await
+        .await;
+    if result.is_err() {
+        app.storage().discard_sync(&files);
+    }
+    result
 }
 
 /// A save failure as the record error of `action`.

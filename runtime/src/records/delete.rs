@@ -24,6 +24,9 @@ const MAX_CASCADE_DEPTH: usize = 32;
 /// The auth-related system collections cleaned up with an auth record.
 const AUTH_REF_COLLECTIONS: [&str; 4] = ["_externalAuths", "_mfas", "_otps", "_authOrigins"];
 
+/// Records removed by a delete (the record and its cascade), as (collection id, record id).
+pub type Deleted = Vec<(String, String)>;
+
 /// Deletes record `id` after checking the delete rule.
 pub async fn delete(
     app: &App,
@@ -33,7 +36,12 @@ pub async fn delete(
 ) -> Result<(), RecordError> {
     let all = app.collections();
     let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
-    app.data().write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request)).await
+    let deleted =
+        app.data().write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request)).await?;
+    for (collection_id, record_id) in deleted {
+        app.storage().delete_record(&collection_id, &record_id).await;
+    }
+    Ok(())
 }
 
 /// Checks the delete rule and deletes record `id`, inside an open write transaction.
@@ -43,7 +51,7 @@ pub fn delete_checked_in(
     collection: &Collection,
     id: &str,
     request: &RequestInfo,
-) -> Result<(), RecordError> {
+) -> Result<Deleted, RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
     }
@@ -57,7 +65,9 @@ pub fn delete_checked_in(
             return Err(RecordError::NotFound);
         }
     }
-    delete_in(tx, all, collection, id, 0)
+    let mut deleted = Vec::new();
+    delete_in(tx, all, collection, id, 0, &mut deleted)?;
+    Ok(deleted)
 }
 
 /// Deletes a record and keeps relations consistent, inside an open transaction.
@@ -67,6 +77,7 @@ pub fn delete_in(
     collection: &Collection,
     id: &str,
     depth: usize,
+    deleted: &mut Deleted,
 ) -> Result<(), RecordError> {
     if depth > MAX_CASCADE_DEPTH {
         return Err(RecordError::BadRequest("cascade delete too deep".to_owned()));
@@ -86,7 +97,7 @@ pub fn delete_in(
                     continue;
                 }
                 if options.cascade_delete {
-                    delete_in(tx, all, other, &referencing, depth + 1)?;
+                    delete_in(tx, all, other, &referencing, depth + 1, deleted)?;
                 } else if field.required {
                     return Err(RecordError::RequiredReference);
                 } else {
@@ -118,7 +129,9 @@ pub fn delete_in(
     store::records::delete(tx, collection, id).map_err(|e| match e {
         store::StoreError::NotFound => RecordError::NotFound,
         other => RecordError::Store(other),
-    })
+    })?;
+    deleted.push((collection.id.clone(), id.to_owned()));
+    Ok(())
 }
 
 fn referencing_ids(

@@ -11,6 +11,7 @@ pub mod create;
 pub mod delete;
 pub mod error;
 pub mod expand;
+pub mod files;
 pub mod input;
 pub mod output;
 pub mod read;

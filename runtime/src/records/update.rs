@@ -8,14 +8,16 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::create::save_error;
+use super::create::{save_error, store_files};
 use super::error::{Action, RecordError};
+use super::files::{FileChanges, apply_uploads};
 use super::input::{self, Applied, WriteAccess};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
 use super::{auth_fields, relations, save};
 use crate::app::App;
 use crate::auth::password;
+use crate::files::{Storage, UploadedFile};
 use crate::model::record::PASSWORD;
 use crate::model::{
     Collection, CollectionSet, CollectionType, FieldError, Record, ValidationErrors,
@@ -35,6 +37,10 @@ pub struct PreparedUpdate {
     pub id: String,
     /// The new values.
     pub record: Record,
+    /// Files to store and to delete after the commit.
+    pub files: FileChanges,
+    /// Problems with the uploads, reported with the other field errors.
+    pub file_errors: ValidationErrors,
 }
 
 /// Loads record `id`, applies the request and checks the update rule (404 on a miss).
@@ -96,6 +102,8 @@ pub fn finish(
     collection: &Collection,
     draft: Draft,
     superuser: bool,
+    data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<PreparedUpdate, RecordError> {
     let Draft { original, mut record, applied } = draft;
     let id = original.id().to_owned();
@@ -122,49 +130,69 @@ pub fn finish(
         }
     }
     save::prepare_update(collection, &mut record);
-    Ok(PreparedUpdate { id, record })
+    let (files, file_errors) =
+        match apply_uploads(collection, Some(&original), &mut record, data, uploads) {
+            Ok(files) => (files, ValidationErrors::new()),
+            Err(errors) => (FileChanges::default(), errors),
+        };
+    Ok(PreparedUpdate { id, record, files, file_errors })
 }
 
-/// Writes a prepared update inside an open write transaction.
+/// Writes a prepared update (and stores its new files) inside an open write transaction.
 pub fn write_in(
     tx: &rusqlite::Transaction<'_>,
+    storage: &Storage,
     all: &CollectionSet,
     collection: &Collection,
     prepared: &PreparedUpdate,
 ) -> Result<(), RecordError> {
-    let mut errors = save::validate_record(collection, &prepared.record).err().unwrap_or_default();
+    let mut errors = prepared.file_errors.clone();
+    errors.extend(save::validate_record(collection, &prepared.record).err().unwrap_or_default());
     errors.extend(relations::missing_relation_errors(tx, all, collection, &prepared.record)?);
     if !errors.is_empty() {
         return Err(RecordError::Validation(Action::Update, errors));
     }
-    save::update(tx, collection, &prepared.id, &prepared.record).map_err(|e| match e {
-        save::SaveError::Store(crate::store::StoreError::NotFound) => RecordError::NotFound,
-        other => save_error(other, Action::Update),
+    store_files(storage, &prepared.files.new)?;
+    save::update(tx, collection, &prepared.id, &prepared.record).map_err(|e| {
+        storage.discard_sync(&prepared.files.new);
+        match e {
+            save::SaveError::Store(crate::store::StoreError::NotFound) => RecordError::NotFound,
+            other => save_error(other, Action::Update),
+        }
     })
 }
 
 /// Updates a record: load and check on a reader, hash on the blocking pool, write in one
-/// transaction.
+/// transaction, then delete the files it no longer references.
 pub async fn update(
     app: &App,
     collection: &Arc<Collection>,
     id: &str,
     request: &RequestInfo,
     data: &Map<String, Value>,
+    uploads: &[UploadedFile],
 ) -> Result<Record, RecordError> {
     let all = app.collections();
     let (c, r, d, id) = (collection.clone(), request.clone(), data.clone(), id.to_owned());
     let reader_all = all.clone();
     let draft = app.data().read_with(move |conn| draft(conn, &reader_all, &c, &id, &r, &d)).await?;
-    let (c, superuser) = (collection.clone(), request.is_superuser());
-    let prepared = tokio::task::spawn_blocking(move || finish(&c, draft, superuser))
+    let (c, superuser, d, u) =
+        (collection.clone(), request.is_superuser(), data.clone(), uploads.to_vec());
+    let prepared = tokio::task::spawn_blocking(move || finish(&c, draft, superuser, &d, &u))
         .await
         .map_err(|e| RecordError::BadRequest(e.to_string()))??;
-    let c = collection.clone();
-    app.data()
+    let (c, storage) = (collection.clone(), app.storage().clone());
+    let (new_files, removed) = (prepared.files.new.clone(), prepared.files.removed.clone());
+    let result = app
+        .data()
         .write(move |tx| {
-            write_in(tx, &all, &c, &prepared)?;
+            write_in(tx, &storage, &all, &c, &prepared)?;
             Ok::<_, RecordError>(prepared.record)
         })
-        .await
+        .await;
+    match &result {
+        Ok(record) => app.storage().delete(&collection.id, record.id(), &removed).await,
+        Err(_) => app.storage().discard_sync(&new_files),
+    }
+    result
 }

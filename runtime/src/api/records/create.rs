@@ -18,8 +18,8 @@ pub async fn create(
     body: Result<FormBody, BodyError>,
 ) -> Result<Response, ApiError> {
     let collection = super::write_collection(&app, &name)?;
-    let (data, _form) = super::body::record_data(body)?;
-    let record = records::create::create(&app, &collection, &request, &data)
+    let (data, form) = super::body::record_data(body)?;
+    let record = records::create::create(&app, &collection, &request, &data, &form.files)
         .await
         .map_err(super::record_error)?;
     let json = super::written_json(&app, &collection, record, &request, &query).await?;

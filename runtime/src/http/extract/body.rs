@@ -3,7 +3,6 @@
 //! any other content type with a body is refused. Size is capped (32 MiB by default).
 //! See `../shared/spec/README.md` (request bodies) and `../shared/spec/records.md`.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
@@ -14,18 +13,7 @@ use crate::http::middleware::body_limit::BodyLimit;
 /// Default cap on a request body.
 pub const DEFAULT_MAX_BODY: usize = 32 << 20;
 
-/// One uploaded file part.
-#[derive(Clone, Debug)]
-pub struct UploadedFile {
-    /// The form key (field name, possibly with a `+`/`-` modifier or a `requests.N.` prefix).
-    pub key: String,
-    /// The client's file name.
-    pub filename: String,
-    /// The client's content type.
-    pub content_type: String,
-    /// The bytes.
-    pub data: Bytes,
-}
+pub use crate::files::UploadedFile;
 
 /// How the body was encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

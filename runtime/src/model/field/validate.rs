@@ -148,7 +148,7 @@ pub fn validate(field: &Field, value: &Value) -> Option<FieldError> {
             (items.len() as i64 > o.max_select.max(1)).then(|| {
                 FieldError::with_param(
                     "validation_too_many_files",
-                    format!("The maximum allowed files is {}", o.max_select.max(1)),
+                    format!("The maximum allowed files is {}.", o.max_select.max(1)),
                     "maxSelect",
                     Value::from(o.max_select.max(1)),
                 )
