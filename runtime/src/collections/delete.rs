@@ -42,7 +42,9 @@ pub fn delete_in(
         )));
     }
     schema::drop_collection_table(tx, &collection).map_err(|e| {
-        CollectionError::Apply(format!("Failed to delete collection. Raw error: \n{e}."))
+        // compat: PocketBase does not show the reason (e.g. a view that depends on the table).
+        tracing::info!(collection = %collection.name, error = %e, "collection delete refused");
+        CollectionError::Refused("Failed to delete collection.".to_owned())
     })?;
     tx.execute("DELETE FROM _collections WHERE id = ?1", [&collection.id])
         .map_err(StoreError::from)?;

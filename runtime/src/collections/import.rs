@@ -55,12 +55,11 @@ fn import_in(
     }
     if delete_missing {
         let all = CollectionSet::new(store::collections::load_all(tx)?);
-        let missing: Vec<String> = all
-            .all()
-            .iter()
-            .filter(|c| !c.system && !imported_ids.contains(&c.id))
-            .map(|c| c.id.clone())
-            .collect();
+        // Views first: a table that a view reads cannot go before the view.
+        let mut missing: Vec<&std::sync::Arc<Collection>> =
+            all.all().iter().filter(|c| !c.system && !imported_ids.contains(&c.id)).collect();
+        missing.sort_by_key(|c| c.collection_type != crate::model::CollectionType::View);
+        let missing: Vec<String> = missing.into_iter().map(|c| c.id.clone()).collect();
         for id in &missing {
             delete_in(tx, id, &missing).map_err(|e| import_failure(&Value::Null, &e))?;
         }
