@@ -1,5 +1,5 @@
 //! PocketBase's query language pieces that need no IO: the `?fields=` picker (with the
-//! `:excerpt` modifier) and, later, the filter/sort/expand language and its SQL builder.
+//! `:excerpt` modifier), the filter/sort language and its resolver and SQL compiler.
 //! See `../shared/spec/records.md` (fields) and `../shared/spec/filters-and-rules.md`.
 
 pub mod excerpt;
@@ -7,3 +7,4 @@ pub mod fields;
 pub mod filter;
 pub mod page;
 pub mod params;
+pub mod sql;
