@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: format and lint gates, the example hooks, Rust unit/integration/
 # differential tests (pocketbase-ref must be installed: scripts/install-pocketbase-ref.sh) and
-# the JS SDK tests (needs `npm ci`). .ci/run installs everything, then calls this.
+# the JS SDK tests (needs `npm ci`) and the container image test (podman, runc, musl-tools,
+# hadolint: scripts/container-test.sh). .ci/run installs everything, then calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -25,4 +26,6 @@ fi
 cargo test --doc --workspace --locked
 step "JS SDK tests"
 npm run --silent test:js
+step "container image (podman)"
+scripts/container-test.sh
 step "all tests passed"
