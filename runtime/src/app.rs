@@ -3,11 +3,13 @@
 //! settings. No globals, so a test process can run many apps at once.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use arc_swap::ArcSwap;
 
 use crate::model::{Collection, CollectionSet, Settings};
+use crate::realtime::Broker;
+use crate::records::events::{self, EventSender};
 use crate::store::{self, Db, DbOptions, StoreError};
 
 /// Where an app keeps its files and how it behaves.
@@ -75,6 +77,21 @@ struct Inner {
     aux: Db,
     collections: ArcSwap<CollectionSet>,
     settings: ArcSwap<Settings>,
+    events: EventSender,
+    realtime: Arc<Broker>,
+}
+
+/// A handle that does not keep the app alive (for background tasks owned by the app).
+#[derive(Clone)]
+pub struct WeakApp {
+    inner: Weak<Inner>,
+}
+
+impl WeakApp {
+    /// The app, if it is still alive.
+    pub fn upgrade(&self) -> Option<App> {
+        self.inner.upgrade().map(|inner| App { inner })
+    }
 }
 
 impl App {
@@ -92,7 +109,8 @@ impl App {
         let (collections, settings) = data
             .read(|conn| Ok((store::collections::load_all(conn)?, store::settings::load(conn)?)))
             .await?;
-        Ok(Self {
+        let (events, receiver) = events::channel();
+        let app = Self {
             inner: Arc::new(Inner {
                 storage: crate::files::Storage::new(config.data_dir.join("storage")),
                 config,
@@ -100,8 +118,27 @@ impl App {
                 aux,
                 collections: ArcSwap::from_pointee(CollectionSet::new(collections)),
                 settings: ArcSwap::from_pointee(settings),
+                events,
+                realtime: Arc::new(Broker::new()),
             }),
-        })
+        };
+        tokio::spawn(crate::realtime::dispatch::run(app.downgrade(), receiver));
+        Ok(app)
+    }
+
+    /// A handle that does not keep the app alive.
+    pub fn downgrade(&self) -> WeakApp {
+        WeakApp { inner: Arc::downgrade(&self.inner) }
+    }
+
+    /// Where committed record changes are published.
+    pub fn events(&self) -> &EventSender {
+        &self.inner.events
+    }
+
+    /// The connected realtime clients.
+    pub fn realtime(&self) -> &Arc<Broker> {
+        &self.inner.realtime
     }
 
     /// The configuration the app was opened with.

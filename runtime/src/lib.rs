@@ -18,6 +18,7 @@ pub mod files;
 pub mod http;
 pub mod model;
 pub mod query;
+pub mod realtime;
 pub mod records;
 pub mod server;
 pub mod store;

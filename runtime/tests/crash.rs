@@ -42,7 +42,7 @@ fn http(
 // A plain test thread, not a tokio worker: sleeping here blocks nothing else.
 #[allow(clippy::disallowed_methods)]
 fn start(data: &Path, addr: &str) -> Child {
-    let child = Command::new(WASMBASE)
+    let mut child = Command::new(WASMBASE)
         .args(["serve", &format!("--http={addr}"), &format!("--dir={}", data.display())])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -57,6 +57,8 @@ fn start(data: &Path, addr: &str) -> Child {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 
@@ -163,7 +165,7 @@ fn killing_the_server_mid_migration_leaves_a_consistent_database() {
         {"name": "extra", "type": "bool"},
     ]})
     .to_string();
-    let (addr2, token2) = (addr.clone(), token.clone());
+    let (addr2, token2) = (addr.clone(), token);
     let request = std::thread::spawn(move || {
         http(&addr2, "PATCH", "/api/collections/big", Some(&token2), Some(&patch))
     });

@@ -17,6 +17,7 @@ use crate::http::extract::{BodyError, FormBody, Requester};
 use crate::http::response;
 use crate::model::{FieldError, ValidationErrors};
 use crate::records::batch::{BatchFailure, BatchItem, run_in};
+use crate::records::delete::removed_ids;
 
 const READ_ERROR: &str = "Failed to read the submitted batch data.";
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -48,9 +49,10 @@ pub async fn batch(
     for (collection_id, record_id, name) in &outcome.removed_files {
         app.storage().delete(collection_id, record_id, std::slice::from_ref(name)).await;
     }
-    for (collection_id, record_id) in &outcome.deleted_records {
+    for (collection_id, record_id) in removed_ids(&outcome.events) {
         app.storage().delete_record(collection_id, record_id).await;
     }
+    app.events().publish(outcome.events);
     let body: Vec<Value> =
         outcome.results.into_iter().map(|r| json!({"body": r.body, "status": r.status})).collect();
     let bytes = serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?;

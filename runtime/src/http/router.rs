@@ -54,6 +54,10 @@ pub fn router(app: App) -> Router {
                 .delete(api::records::delete::delete),
         )
         .route("/api/batch", post(api::batch::batch))
+        .route(
+            "/api/realtime",
+            get(api::realtime::connect::connect).post(api::realtime::subscribe::subscribe),
+        )
         .route("/api/files/token", post(api::files::token::token))
         .route("/api/files/{collection}/{record}/{filename}", get(api::files::download::download))
         .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))

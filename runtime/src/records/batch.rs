@@ -9,6 +9,7 @@ use rusqlite::Transaction;
 use serde_json::{Map, Value};
 
 use super::error::RecordError;
+use super::events::{RecordAction, RecordEvent};
 use super::expand::ExpandTree;
 use super::read::render;
 use super::request::RequestInfo;
@@ -50,8 +51,8 @@ pub struct BatchOutcome {
     pub results: Vec<ItemResult>,
     /// Files no longer referenced, as (collection id, record id, name).
     pub removed_files: Vec<(String, String, String)>,
-    /// Records deleted, as (collection id, record id).
-    pub deleted_records: Vec<(String, String)>,
+    /// The record changes, in order, to publish once committed.
+    pub events: Vec<RecordEvent>,
 }
 
 /// Why the batch failed: the index of the failed sub-request and its error.
@@ -150,9 +151,11 @@ fn run_one(
         Action::Create(c) | Action::Upsert(c) | Action::Update(c, _) | Action::Delete(c, _) => c,
     };
     let collection = ctx.all.find(name).cloned().ok_or(Some(RecordError::MissingCollection))?;
-    let record = match action {
-        Action::Create(_) => create_one(ctx, &collection, &request, item)?,
-        Action::Update(_, id) => update_one(ctx, &collection, id, &request, item)?,
+    let (record, event) = match action {
+        Action::Create(_) => (create_one(ctx, &collection, &request, item)?, RecordAction::Create),
+        Action::Update(_, id) => {
+            (update_one(ctx, &collection, id, &request, item)?, RecordAction::Update)
+        }
         Action::Upsert(_) => {
             let id = item.body.get("id").and_then(Value::as_str).unwrap_or_default();
             let exists = !id.is_empty()
@@ -160,18 +163,19 @@ fn run_one(
                     .map_err(|e| Some(e.into()))?
                     .is_some();
             if exists {
-                update_one(ctx, &collection, id, &request, item)?
+                (update_one(ctx, &collection, id, &request, item)?, RecordAction::Update)
             } else {
-                create_one(ctx, &collection, &request, item)?
+                (create_one(ctx, &collection, &request, item)?, RecordAction::Create)
             }
         }
         Action::Delete(_, id) => {
             let deleted = delete::delete_checked_in(ctx.tx, ctx.all, &collection, id, &request)
                 .map_err(Some)?;
-            ctx.outcome.deleted_records.extend(deleted);
+            ctx.outcome.events.extend(deleted);
             return Ok(ItemResult { status: 204, body: Value::Null });
         }
     };
+    ctx.outcome.events.push(RecordEvent::new(event, collection.clone(), record.clone()));
     let expand = request.query.get("expand").map(|e| ExpandTree::parse(e));
     let mut rendered =
         render(ctx.tx, ctx.all, &collection, &[record], &request, expand.as_ref()).map_err(Some)?;

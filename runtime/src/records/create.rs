@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::error::{Action, RecordError};
+use super::events::{RecordAction, RecordEvent};
 use super::files::{FileChanges, apply_uploads};
 use super::input::{self, WriteAccess};
 use super::request::RequestInfo;
@@ -197,8 +198,13 @@ pub async fn create(
             Ok::<_, RecordError>(prepared.record)
         })
         .await;
-    if result.is_err() {
-        app.storage().discard_sync(&files);
+    match &result {
+        Ok(record) => app.events().publish(vec![RecordEvent::new(
+            RecordAction::Create,
+            collection.clone(),
+            record.clone(),
+        )]),
+        Err(_) => app.storage().discard_sync(&files),
     }
     result
 }

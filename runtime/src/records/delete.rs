@@ -10,6 +10,7 @@ use rusqlite::Transaction;
 use serde_json::Value;
 
 use super::error::RecordError;
+use super::events::{RecordAction, RecordEvent};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
 use crate::app::App;
@@ -24,8 +25,17 @@ const MAX_CASCADE_DEPTH: usize = 32;
 /// The auth-related system collections cleaned up with an auth record.
 const AUTH_REF_COLLECTIONS: [&str; 4] = ["_externalAuths", "_mfas", "_otps", "_authOrigins"];
 
-/// Records removed by a delete (the record and its cascade), as (collection id, record id).
-pub type Deleted = Vec<(String, String)>;
+/// What a delete changed, in order: the records removed (the record and its cascade, with their
+/// last values) and the records whose references to them were cleared.
+pub type Deleted = Vec<RecordEvent>;
+
+/// The (collection id, record id) of every removed record, for storage clean-up.
+pub fn removed_ids(deleted: &[RecordEvent]) -> impl Iterator<Item = (&str, &str)> {
+    deleted
+        .iter()
+        .filter(|e| e.action == RecordAction::Delete)
+        .map(|e| (e.collection.id.as_str(), e.record.id()))
+}
 
 /// Deletes record `id` after checking the delete rule.
 pub async fn delete(
@@ -38,9 +48,10 @@ pub async fn delete(
     let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
     let deleted =
         app.data().write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request)).await?;
-    for (collection_id, record_id) in deleted {
-        app.storage().delete_record(&collection_id, &record_id).await;
+    for (collection_id, record_id) in removed_ids(&deleted) {
+        app.storage().delete_record(collection_id, record_id).await;
     }
+    app.events().publish(deleted);
     Ok(())
 }
 
@@ -56,9 +67,9 @@ pub fn delete_checked_in(
         return Err(RecordError::UnsupportedCollection);
     }
     let rule = rules::require_rule(collection.delete_rule.as_deref(), request)?;
-    if store::records::find_by_id(tx, collection, id)?.is_none() {
+    let Some(record) = store::records::find_by_id(tx, collection, id)? else {
         return Err(RecordError::NotFound);
-    }
+    };
     if let Some(rule) = rule {
         let scope = RuleScope { all, collection, request };
         if !rules::allows_stored(tx, &scope, rule, id)? {
@@ -66,7 +77,7 @@ pub fn delete_checked_in(
         }
     }
     let mut deleted = Vec::new();
-    delete_in(tx, all, collection, id, 0, &mut deleted)?;
+    delete_loaded_in(tx, all, collection, record, 0, &mut deleted)?;
     Ok(deleted)
 }
 
@@ -79,6 +90,21 @@ pub fn delete_in(
     depth: usize,
     deleted: &mut Deleted,
 ) -> Result<(), RecordError> {
+    // A record already removed earlier in the cascade is skipped.
+    let Some(record) = store::records::find_by_id(tx, collection, id)? else { return Ok(()) };
+    delete_loaded_in(tx, all, collection, record, depth, deleted)
+}
+
+fn delete_loaded_in(
+    tx: &Transaction<'_>,
+    all: &CollectionSet,
+    collection: &Collection,
+    record: crate::model::Record,
+    depth: usize,
+    deleted: &mut Deleted,
+) -> Result<(), RecordError> {
+    let id = record.id().to_owned();
+    let id = id.as_str();
     if depth > MAX_CASCADE_DEPTH {
         return Err(RecordError::BadRequest("cascade delete too deep".to_owned()));
     }
@@ -101,7 +127,7 @@ pub fn delete_in(
                 } else if field.required {
                     return Err(RecordError::RequiredReference);
                 } else {
-                    remove_reference(
+                    let updated = remove_reference(
                         tx,
                         other,
                         &field.name,
@@ -109,6 +135,13 @@ pub fn delete_in(
                         &referencing,
                         id,
                     )?;
+                    if let Some(updated) = updated {
+                        deleted.push(RecordEvent::new(
+                            RecordAction::Update,
+                            other.clone(),
+                            updated,
+                        ));
+                    }
                 }
             }
         }
@@ -130,8 +163,13 @@ pub fn delete_in(
         store::StoreError::NotFound => RecordError::NotFound,
         other => RecordError::Store(other),
     })?;
-    deleted.push((collection.id.clone(), id.to_owned()));
+    deleted.push(RecordEvent::new(RecordAction::Delete, shared(all, collection), record));
     Ok(())
+}
+
+/// The snapshot's shared handle of `collection`.
+fn shared(all: &CollectionSet, collection: &Collection) -> Arc<Collection> {
+    all.find(&collection.id).cloned().unwrap_or_else(|| Arc::new(collection.clone()))
 }
 
 fn referencing_ids(
@@ -162,8 +200,10 @@ fn remove_reference(
     multiple: bool,
     record_id: &str,
     removed: &str,
-) -> Result<(), RecordError> {
-    let Some(mut record) = store::records::find_by_id(tx, other, record_id)? else { return Ok(()) };
+) -> Result<Option<crate::model::Record>, RecordError> {
+    let Some(mut record) = store::records::find_by_id(tx, other, record_id)? else {
+        return Ok(None);
+    };
     let value = match record.get(field) {
         Some(Value::Array(items)) if multiple => {
             Value::Array(items.iter().filter(|v| v.as_str() != Some(removed)).cloned().collect())
@@ -180,5 +220,5 @@ fn remove_reference(
         }
     }
     store::records::update(tx, other, record_id, &record)?;
-    Ok(())
+    Ok(Some(record))
 }

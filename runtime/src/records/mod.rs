@@ -10,6 +10,7 @@ pub mod batch;
 pub mod create;
 pub mod delete;
 pub mod error;
+pub mod events;
 pub mod expand;
 pub mod files;
 pub mod input;

@@ -42,6 +42,17 @@ pub fn matches_new(
     deny_uncompiled(scope, rule)
 }
 
+/// Whether a client filter (hidden fields refused, joined list rules enforced) holds for
+/// `record`'s values (realtime subscription filters).
+pub fn filter_matches(
+    _conn: &Connection,
+    scope: &RuleScope<'_>,
+    filter: &str,
+    _record: &Record,
+) -> Result<bool, RecordError> {
+    deny_uncompiled(scope, filter)
+}
+
 /// The list rule or a client filter as a condition on the collection's table.
 pub fn list_condition(scope: &RuleScope<'_>, rule: &str) -> Result<SqlCondition, RecordError> {
     deny_uncompiled(scope, rule)

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::create::{save_error, store_files};
 use super::error::{Action, RecordError};
+use super::events::{RecordAction, RecordEvent};
 use super::files::{FileChanges, apply_uploads};
 use super::input::{self, Applied, WriteAccess};
 use super::request::RequestInfo;
@@ -191,7 +192,14 @@ pub async fn update(
         })
         .await;
     match &result {
-        Ok(record) => app.storage().delete(&collection.id, record.id(), &removed).await,
+        Ok(record) => {
+            app.storage().delete(&collection.id, record.id(), &removed).await;
+            app.events().publish(vec![RecordEvent::new(
+                RecordAction::Update,
+                collection.clone(),
+                record.clone(),
+            )]);
+        }
         Err(_) => app.storage().discard_sync(&new_files),
     }
     result

@@ -1,0 +1,90 @@
+//! One connected realtime client: its id, the IP it connected from, the auth bound by its last
+//! subscription request, its subscriptions, and a bounded queue of encoded messages that its
+//! SSE stream drains. A full queue means the client cannot keep up: it is disconnected rather
+//! than slowing anyone else down (the SDKs reconnect and re-subscribe).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use parking_lot::RwLock;
+use tokio::sync::mpsc;
+
+use super::topic::Subscription;
+use crate::records::tokens::AuthRecord;
+
+/// Why a message was not queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendError {
+    /// The queue is full: the client is too slow.
+    Full,
+    /// The stream is gone.
+    Closed,
+}
+
+/// A connected client.
+#[derive(Debug)]
+pub struct Client {
+    id: String,
+    ip: IpAddr,
+    state: RwLock<State>,
+    queue: mpsc::Sender<Bytes>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    auth: Option<Arc<AuthRecord>>,
+    subscriptions: Arc<[Subscription]>,
+}
+
+impl Client {
+    /// A client with an empty subscription set; returns the receiving end of its queue.
+    pub fn new(id: String, ip: IpAddr, capacity: usize) -> (Self, mpsc::Receiver<Bytes>) {
+        let (queue, rx) = mpsc::channel(capacity.max(1));
+        (Self { id, ip, state: RwLock::new(State::default()), queue }, rx)
+    }
+
+    /// The 40-character client id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The IP the SSE connection came from.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+
+    /// The auth record bound to the client, if any.
+    pub fn auth(&self) -> Option<Arc<AuthRecord>> {
+        self.state.read().auth.clone()
+    }
+
+    /// Binds (or unbinds) an auth record.
+    pub fn set_auth(&self, auth: Option<Arc<AuthRecord>>) {
+        self.state.write().auth = auth;
+    }
+
+    /// The current subscriptions.
+    pub fn subscriptions(&self) -> Arc<[Subscription]> {
+        self.state.read().subscriptions.clone()
+    }
+
+    /// Replaces every subscription (and the bound auth) at once.
+    pub fn set_subscriptions(
+        &self,
+        subscriptions: Vec<Subscription>,
+        auth: Option<Arc<AuthRecord>>,
+    ) {
+        let mut state = self.state.write();
+        state.subscriptions = subscriptions.into();
+        state.auth = auth;
+    }
+
+    /// Queues an encoded message without waiting.
+    pub fn send(&self, message: Bytes) -> Result<(), SendError> {
+        self.queue.try_send(message).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => SendError::Full,
+            mpsc::error::TrySendError::Closed(_) => SendError::Closed,
+        })
+    }
+}
