@@ -28,6 +28,7 @@ use crate::model::{Collection, CollectionSet, CollectionType, Record, Validation
 pub struct Draft {
     record: Record,
     rule: Option<String>,
+    body: Map<String, Value>,
     password: Option<String>,
 }
 
@@ -37,6 +38,8 @@ pub struct PreparedCreate {
     pub record: Record,
     /// The create rule to check inside the transaction, if any.
     pub rule: Option<String>,
+    /// `@request.body` for the rule: the submitted keys with their resolved values.
+    pub body: Map<String, Value>,
     /// Files to store with it.
     pub files: FileChanges,
     /// Problems with the uploads, reported with the other field errors.
@@ -56,6 +59,7 @@ pub fn draft(
     let superuser = request.is_superuser();
     let mut record = Record::new(collection);
     let applied = input::apply(collection, &mut record, data, WriteAccess { superuser });
+    let body = input::submitted_body(&record, &applied, data);
     let mut password = None;
     if collection.is_auth() {
         // TODO(#5): managers (manageRule matches) get the same rights as superusers here.
@@ -71,7 +75,7 @@ pub fn draft(
         }
         password = Some(plain);
     }
-    Ok(Draft { record, rule, password })
+    Ok(Draft { record, rule, body, password })
 }
 
 /// Finishes a draft with the hash of its password and its uploads.
@@ -82,7 +86,7 @@ fn finish(
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
 ) -> Result<PreparedCreate, RecordError> {
-    let Draft { mut record, rule, .. } = draft;
+    let Draft { mut record, rule, body, .. } = draft;
     if let Some(hash) = hash {
         save::set_password_hash(&mut record, &hash);
     }
@@ -91,7 +95,7 @@ fn finish(
         Ok(files) => (files, ValidationErrors::new()),
         Err(errors) => (FileChanges::default(), errors),
     };
-    Ok(PreparedCreate { record, rule, files, file_errors })
+    Ok(PreparedCreate { record, rule, body, files, file_errors })
 }
 
 /// Builds the record of a create request, hashing its password on the blocking pool.
@@ -150,7 +154,9 @@ pub fn insert_in(
     prepared: &PreparedCreate,
 ) -> Result<(), RecordError> {
     if let Some(rule) = &prepared.rule {
-        let scope = RuleScope { all, collection, request };
+        let mut rule_request = request.clone();
+        rule_request.body.clone_from(&prepared.body);
+        let scope = RuleScope { all, collection, request: &rule_request };
         if !rules::allows_new(tx, &scope, rule, &prepared.record)? {
             return Err(RecordError::CreateRuleFailed);
         }

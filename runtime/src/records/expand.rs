@@ -228,55 +228,47 @@ fn fetch_visible(
             Some(rule) => Some(rule),
         }
     };
-    let table = quote_ident(&collection.name);
-    let (mut condition, mut params): (String, Vec<rusqlite::types::Value>) = match lookup {
-        Lookup::Ids([]) => return Ok(Some(Vec::new())),
-        Lookup::Ids(ids) => (
-            format!("{table}.`id` IN ({})", placeholders_plain(ids.len())),
-            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
-        ),
-        Lookup::Referencing { ids: [], .. } => return Ok(Some(Vec::new())),
-        Lookup::Referencing { field, multiple: true, ids } => (
-            format!(
-                "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({table}.{col}) THEN {table}.{col} ELSE '[]' END) WHERE value IN ({}))",
-                placeholders_plain(ids.len()),
-                col = quote_ident(field)
-            ),
-            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
-        ),
-        Lookup::Referencing { field, multiple: false, ids } => (
-            format!("{table}.{} IN ({})", quote_ident(field), placeholders_plain(ids.len())),
-            ids.iter().map(|id| rusqlite::types::Value::Text(id.clone())).collect(),
-        ),
+    let scope = RuleScope { all, collection, request };
+    let mut compiled = rule_sql::compile_list(
+        &scope,
+        &rule_sql::ListParts { rule, ..rule_sql::ListParts::default() },
+    )?;
+    let table = compiled.table.clone();
+    let mut bind = |ids: &[String]| -> String {
+        ids.iter()
+            .map(|id| compiled.push_param(rusqlite::types::Value::Text(id.clone())))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let mut joins = String::new();
-    let mut distinct = false;
-    if let Some(rule) = rule {
-        let scope = RuleScope { all, collection, request };
-        let compiled = rule_sql::list_condition(&scope, rule)?;
-        for join in &compiled.joins {
-            joins.push(' ');
-            joins.push_str(join);
+    let lookup_condition = match lookup {
+        Lookup::Ids([]) | Lookup::Referencing { ids: [], .. } => return Ok(Some(Vec::new())),
+        Lookup::Ids(ids) => format!("{table}.`id` IN ({})", bind(ids)),
+        Lookup::Referencing { field, multiple: true, ids } => format!(
+            "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({table}.{col}) THEN {table}.{col} ELSE '[]' END) WHERE value IN ({}))",
+            bind(ids),
+            col = quote_ident(field)
+        ),
+        Lookup::Referencing { field, multiple: false, ids } => {
+            format!("{table}.{} IN ({})", quote_ident(field), bind(ids))
         }
-        condition = format!("({condition}) AND ({})", compiled.condition);
-        params.extend(compiled.params);
-        distinct = compiled.distinct;
-    }
-    let group = if distinct { format!(" GROUP BY {table}.`id`") } else { String::new() };
+    };
+    let condition = if compiled.has_condition() {
+        format!("({lookup_condition}) AND ({})", compiled.condition)
+    } else {
+        lookup_condition
+    };
+    let distinct = if compiled.distinct { "DISTINCT " } else { "" };
     let sql = format!(
-        "SELECT {table}.* FROM {table}{joins} WHERE {condition}{group} ORDER BY {table}.`_rowid_`"
+        "SELECT {distinct}{table}.* FROM {} WHERE {condition} ORDER BY {table}.`_rowid_`",
+        compiled.from_clause()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(compiled.params.iter()))?;
     let mut records = Vec::new();
     while let Some(row) = rows.next()? {
         records.push(from_row(collection, row)?);
     }
     Ok(Some(records))
-}
-
-fn placeholders_plain(count: usize) -> String {
-    vec!["?"; count].join(", ")
 }
 
 #[cfg(test)]

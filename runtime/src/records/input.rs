@@ -197,6 +197,26 @@ fn format_go_float(number: f64) -> String {
     if text.contains('e') || text.contains('E') { format!("{number}") } else { text }
 }
 
+/// The submitted keys with their resolved values, for `@request.body`.
+pub fn submitted_body(
+    record: &Record,
+    applied: &Applied,
+    data: &Map<String, Value>,
+) -> Map<String, Value> {
+    let mut body = Map::new();
+    for name in &applied.submitted {
+        if let Some(value) = record.get(name) {
+            body.insert(name.clone(), value.clone());
+        }
+    }
+    for key in ["password", "passwordConfirm", "oldPassword"] {
+        if let Some(value) = data.get(key) {
+            body.insert(key.to_owned(), value.clone());
+        }
+    }
+    body
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -7,22 +7,10 @@ use rusqlite::Connection;
 use rusqlite::types::Value as SqlValue;
 
 use super::error::RecordError;
-use super::rule_sql::SqlCondition;
 use crate::model::{Collection, Record};
 use crate::query::page::Pagination;
+use crate::query::sql::Compiled;
 use crate::store::records::from_row;
-use crate::store::sql::quote_ident;
-
-/// A list query: conditions (rule and filter), order and page.
-#[derive(Debug, Default)]
-pub struct ListQuery {
-    /// Conditions ANDed together (list rule, client filter).
-    pub conditions: Vec<SqlCondition>,
-    /// `ORDER BY` items (already SQL), empty for insertion order.
-    pub order_by: Vec<String>,
-    /// Bound parameters used by `order_by`.
-    pub order_params: Vec<SqlValue>,
-}
 
 /// One page of records and the total (unless skipped).
 pub struct ListPage {
@@ -32,56 +20,35 @@ pub struct ListPage {
     pub total: Option<usize>,
 }
 
-/// Runs a list query.
+/// Runs a compiled list query (rule, filter and sort) for one page.
 pub fn list(
     conn: &Connection,
     collection: &Collection,
-    query: &ListQuery,
+    compiled: &Compiled,
     page: &Pagination,
 ) -> Result<ListPage, RecordError> {
-    let table = quote_ident(&collection.name);
-    let mut joins = String::new();
-    let mut wheres: Vec<String> = Vec::new();
-    let mut params: Vec<SqlValue> = Vec::new();
-    let mut distinct = false;
-    for condition in &query.conditions {
-        for join in &condition.joins {
-            joins.push(' ');
-            joins.push_str(join);
-        }
-        wheres.push(format!("({})", condition.condition));
-        params.extend(condition.params.iter().cloned());
-        distinct |= condition.distinct;
-    }
-    let where_sql =
-        if wheres.is_empty() { String::new() } else { format!(" WHERE {}", wheres.join(" AND ")) };
     let total = if page.skip_total {
         None
     } else {
-        let count_sql = if distinct {
-            format!("SELECT COUNT(DISTINCT {table}.`id`) FROM {table}{joins}{where_sql}")
+        // compat: PocketBase counts `_rowid_` of tables and `id` of views (records.md, list).
+        let column = if collection.collection_type == crate::model::CollectionType::View {
+            "id"
         } else {
-            format!("SELECT COUNT(*) FROM {table}{joins}{where_sql}")
+            "_rowid_"
         };
         let count: i64 = conn
-            .prepare_cached(&count_sql)?
-            .query_row(rusqlite::params_from_iter(params.iter()), |row| row.get(0))?;
+            .prepare_cached(&compiled.count_sql(column))?
+            .query_row(rusqlite::params_from_iter(compiled.params.iter()), |row| row.get(0))?;
         Some(usize::try_from(count).unwrap_or(0))
     };
-    let group = if distinct { format!(" GROUP BY {table}.`id`") } else { String::new() };
-    let order = if query.order_by.is_empty() {
-        String::new()
-    } else {
-        format!(" ORDER BY {}", query.order_by.join(", "))
-    };
-    let sql =
-        format!("SELECT {table}.* FROM {table}{joins}{where_sql}{group}{order} LIMIT ? OFFSET ?");
-    let mut all_params = params;
-    all_params.extend(query.order_params.iter().cloned());
-    all_params.push(SqlValue::Integer(i64::try_from(page.per_page).unwrap_or(i64::MAX)));
-    all_params.push(SqlValue::Integer(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
+    let mut paged = compiled.clone();
+    let limit =
+        paged.push_param(SqlValue::Integer(i64::try_from(page.per_page).unwrap_or(i64::MAX)));
+    let offset =
+        paged.push_param(SqlValue::Integer(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
+    let sql = format!("{} LIMIT {limit} OFFSET {offset}", paged.select_sql());
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(all_params.iter()))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(paged.params.iter()))?;
     let mut records = Vec::with_capacity(page.per_page.min(64));
     while let Some(row) = rows.next()? {
         records.push(from_row(collection, row)?);

@@ -68,33 +68,13 @@ pub fn draft(
     );
     if let Some(rule) = rule {
         let mut rule_request = request.clone();
-        rule_request.body = submitted_body(&record, &applied, data);
+        rule_request.body = input::submitted_body(&record, &applied, data);
         let scope = RuleScope { all, collection, request: &rule_request };
         if !rules::allows_stored(conn, &scope, rule, id)? {
             return Err(RecordError::NotFound);
         }
     }
     Ok(Draft { original, record, applied })
-}
-
-/// The submitted keys with their resolved values, for `@request.body`.
-fn submitted_body(
-    record: &Record,
-    applied: &Applied,
-    data: &Map<String, Value>,
-) -> Map<String, Value> {
-    let mut body = Map::new();
-    for name in &applied.submitted {
-        if let Some(value) = record.get(name) {
-            body.insert(name.clone(), value.clone());
-        }
-    }
-    for key in ["password", "passwordConfirm", "oldPassword"] {
-        if let Some(value) = data.get(key) {
-            body.insert(key.to_owned(), value.clone());
-        }
-    }
-    body
 }
 
 /// Finishes a draft on the current thread: id kept, auth checks (which may verify the old

@@ -207,6 +207,7 @@ fn open_connection(
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(256);
+    super::functions::register(&conn)?;
     if writer {
         // journal_mode is persistent; setting it once from the writer is enough.
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;

@@ -8,6 +8,7 @@
 pub mod collections;
 pub mod db;
 pub mod error;
+pub mod functions;
 pub mod migrations;
 pub mod records;
 pub mod schema;

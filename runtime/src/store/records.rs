@@ -108,7 +108,8 @@ pub fn delete(conn: &Connection, collection: &Collection, id: &str) -> Result<()
     Ok(())
 }
 
-fn column_values(collection: &Collection, record: &Record) -> Vec<SqlValue> {
+/// The column values of `record`, in field order (unset fields get their zero value).
+pub fn column_values(collection: &Collection, record: &Record) -> Vec<SqlValue> {
     collection
         .fields
         .iter()

@@ -12,6 +12,7 @@ use crate::app::App;
 use crate::auth::TokenType;
 use crate::http::ApiError;
 use crate::http::extract::{RawQuery, RequireAuth};
+use crate::records::request::RequestInfo;
 use crate::records::tokens;
 
 /// The handler.
@@ -29,7 +30,8 @@ pub async fn auth_refresh(
             auth.collection.name
         )));
     }
-    check_auth_rule(&collection)?;
+    let request = RequestInfo::new(Some(auth.clone()), "POST");
+    check_auth_rule(&app, &collection, &auth.record, request).await?;
     let token = if auth.claims.refreshable == Some(true) {
         tokens::issue(&collection, &auth.record, TokenType::Auth, true, None)
             .map_err(|e| ApiError::internal(&e))?

@@ -16,7 +16,7 @@ use crate::app::App;
 use crate::auth::{TokenType, password};
 use crate::http::ApiError;
 use crate::http::extract::client_ip::{client_ip, ip_allowed};
-use crate::http::extract::{BodyError, FormBody, RawQuery};
+use crate::http::extract::{BodyError, FormBody, RawQuery, Requester};
 use crate::http::middleware::superuser_ips;
 use crate::model::field::validate::is_email;
 use crate::model::record::{EMAIL, PASSWORD};
@@ -34,6 +34,7 @@ pub async fn auth_with_password(
     headers: HeaderMap,
     Path(collection): Path<String>,
     query: RawQuery,
+    Requester(mut request): Requester,
     body: Result<FormBody, BodyError>,
 ) -> Result<Response, ApiError> {
     let collection = auth_collection(&app, &collection)?;
@@ -119,7 +120,8 @@ pub async fn auth_with_password(
             return Err(superuser_ips::refused());
         }
     }
-    check_auth_rule(&collection)?;
+    "password".clone_into(&mut request.context);
+    check_auth_rule(&app, &collection, &record, request).await?;
     if options.mfa.enabled {
         // TODO(#5): MFA needs the OTP flow; refuse rather than skip the second factor.
         return Err(ApiError::forbidden("Multi-factor authentication is not supported yet."));

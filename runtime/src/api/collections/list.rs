@@ -29,8 +29,16 @@ pub async fn list(
             .map_err(|_| ApiError::bad_request_default())?;
     let mut items: Vec<Arc<Collection>> = app.collections().all().to_vec();
     if let Some(filter) = query.get("filter").filter(|f| !f.trim().is_empty()) {
-        items = crate::collections::list_filter::apply(&items, filter)
-            .map_err(|_| ApiError::bad_request_default())?;
+        let filter = filter.to_owned();
+        let ids = app
+            .data()
+            .read_with(move |conn| crate::collections::list_filter::matching_ids(conn, &filter))
+            .await
+            .map_err(|error| {
+                tracing::debug!(%error, "collections filter refused");
+                ApiError::bad_request_default()
+            })?;
+        items.retain(|c| ids.contains(&c.id));
     }
     if let Some(sort) = query.get("sort").filter(|s| !s.is_empty()) {
         sort_collections(&mut items, sort)?;

@@ -13,8 +13,8 @@ use crate::http::response;
 use crate::query::page::Pagination;
 use crate::records::error::RecordError;
 use crate::records::expand::ExpandTree;
-use crate::records::read::{ListQuery, list as list_records, render};
-use crate::records::rule_sql;
+use crate::records::read::{list as list_records, render};
+use crate::records::rule_sql::{self, ListParts};
 use crate::records::rules::{RuleScope, require_rule};
 
 /// The handler.
@@ -49,22 +49,13 @@ pub async fn list(
         .data()
         .read_with(move |conn| {
             let scope = RuleScope { all: &all, collection: &c, request: &r };
-            let mut list_query = ListQuery::default();
-            if let Some(rule) = &rule {
-                list_query.conditions.push(rule_sql::list_condition(&scope, rule)?);
-            }
-            if let Some(filter) = &filter {
-                list_query.conditions.push(rule_sql::filter_condition(&scope, filter)?);
-            }
-            if let Some(sort) = &sort {
-                let clause = rule_sql::sort_clause(&scope, sort)?;
-                list_query.order_by = clause.order_by;
-                list_query.order_params = clause.params;
-                if let Some(joins) = clause.joins {
-                    list_query.conditions.push(joins);
-                }
-            }
-            let result = list_records(conn, &c, &list_query, &page)?;
+            let parts = ListParts {
+                rule: rule.as_deref(),
+                filter: filter.as_deref(),
+                sort: sort.as_deref(),
+            };
+            let compiled = rule_sql::compile_list(&scope, &parts)?;
+            let result = list_records(conn, &c, &compiled, &page)?;
             let items = render(conn, &all, &c, &result.records, &r, expand.as_ref())?;
             Ok::<_, RecordError>((items, result.total))
         })
