@@ -1,0 +1,149 @@
+//! Typed events ([`RecordEvent`], [`RouteEvent`], [`CronEvent`]) and [`HttpResponse`].
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use wasmbase_abi::{CollectionRef, Event, RequestData};
+
+use crate::record::Record;
+
+/// A record event (request-level, model-level or after-success).
+#[derive(Clone, Debug)]
+pub struct RecordEvent {
+    /// The event name (`onRecordCreateRequest`, ...).
+    pub name: String,
+    /// The collection.
+    pub collection: CollectionRef,
+    /// The record; change it to patch the write (create and update before-hooks).
+    pub record: Record,
+    /// The stored record before an update or delete.
+    pub original: Option<Record>,
+    /// The requester's auth record (request-level and after-success events).
+    pub auth: Option<Record>,
+    /// The request (request-level and after-success events).
+    pub request: Option<RequestData>,
+    /// Inside the write transaction.
+    pub tx: bool,
+    /// Nesting depth of hook-made writes.
+    pub depth: u32,
+    pub(crate) respond: Option<HttpResponse>,
+}
+
+impl RecordEvent {
+    pub(crate) fn from_event(event: Event) -> Self {
+        Self {
+            name: event.event,
+            collection: event.collection.unwrap_or_default(),
+            record: Record::from_map(event.record.unwrap_or_default()),
+            original: event.original.map(Record::from_map),
+            auth: event.auth.map(Record::from_map),
+            request: event.request,
+            tx: event.tx,
+            depth: event.depth,
+            respond: None,
+        }
+    }
+
+    /// Answers the request with `response` instead of running the write (request-level hooks
+    /// only).
+    pub fn respond(&mut self, response: HttpResponse) {
+        self.respond = Some(response);
+    }
+}
+
+/// A request to a custom route.
+#[derive(Clone, Debug)]
+pub struct RouteEvent {
+    /// Method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Path parameters.
+    pub params: Map<String, Value>,
+    /// Query parameters.
+    pub query: Map<String, Value>,
+    /// Headers (lower-case names).
+    pub headers: Map<String, Value>,
+    /// Body text.
+    pub body: String,
+    /// The requester's auth record.
+    pub auth: Option<Record>,
+}
+
+impl RouteEvent {
+    pub(crate) fn from_event(event: Event) -> Self {
+        let request = event.request.unwrap_or_default();
+        Self {
+            method: request.method,
+            path: request.path,
+            params: event.params,
+            query: request.query,
+            headers: request.headers,
+            body: event.body,
+            auth: event.auth.map(Record::from_map),
+        }
+    }
+
+    /// A path parameter (`""` when missing).
+    pub fn param(&self, name: &str) -> &str {
+        self.params.get(name).and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// A query parameter.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.get(name).and_then(Value::as_str)
+    }
+
+    /// The body parsed as JSON.
+    pub fn json<T: for<'de> serde::Deserialize<'de>>(&self) -> Result<T, crate::ApiError> {
+        serde_json::from_str(&self.body)
+            .map_err(|_| crate::ApiError::bad_request("Invalid JSON body."))
+    }
+}
+
+/// A cron run.
+#[derive(Clone, Debug)]
+pub struct CronEvent {
+    /// The job name.
+    pub name: String,
+}
+
+/// An HTTP answer (routes, or a request hook answering itself).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpResponse {
+    /// Status.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Map<String, Value>,
+    /// JSON body.
+    pub body: Option<Value>,
+    /// Text body.
+    pub text: Option<String>,
+}
+
+impl HttpResponse {
+    /// A JSON answer.
+    pub fn json(status: u16, body: &impl Serialize) -> Self {
+        Self {
+            status,
+            headers: Map::new(),
+            body: Some(serde_json::to_value(body).unwrap_or(Value::Null)),
+            text: None,
+        }
+    }
+
+    /// A text answer.
+    pub fn text(status: u16, text: impl Into<String>) -> Self {
+        Self { status, headers: Map::new(), body: None, text: Some(text.into()) }
+    }
+
+    /// An empty answer (e.g. 204).
+    pub fn empty(status: u16) -> Self {
+        Self { status, headers: Map::new(), body: None, text: None }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.insert(name.to_owned(), Value::from(value));
+        self
+    }
+}
