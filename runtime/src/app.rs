@@ -7,6 +7,7 @@ use std::sync::{Arc, Weak};
 
 use arc_swap::ArcSwap;
 
+use crate::hooks::{Hooks, HooksOptions};
 use crate::model::{Collection, CollectionSet, Settings};
 use crate::realtime::Broker;
 use crate::records::events::{self, EventSender};
@@ -29,6 +30,8 @@ pub struct AppConfig {
     pub index_fallback: bool,
     /// Database pool sizes.
     pub db: DbOptions,
+    /// Hook limits, pool size and reload debounce.
+    pub hooks: HooksOptions,
 }
 
 impl AppConfig {
@@ -44,6 +47,7 @@ impl AppConfig {
             origins: vec!["*".to_owned()],
             index_fallback: true,
             db: DbOptions::default(),
+            hooks: HooksOptions::default(),
         }
     }
 }
@@ -79,6 +83,7 @@ struct Inner {
     settings: ArcSwap<Settings>,
     events: EventSender,
     realtime: Arc<Broker>,
+    hooks: Hooks,
 }
 
 /// A handle that does not keep the app alive (for background tasks owned by the app).
@@ -112,6 +117,11 @@ impl App {
         let (events, receiver) = events::channel();
         let app = Self {
             inner: Arc::new(Inner {
+                hooks: Hooks::new(
+                    config.hooks.clone(),
+                    config.hooks_dir.clone(),
+                    config.data_dir.clone(),
+                ),
                 storage: crate::files::Storage::new(config.data_dir.join("storage")),
                 config,
                 data,
@@ -191,8 +201,19 @@ impl App {
         Ok(())
     }
 
+    /// The WebAssembly hooks (empty until [`App::start_hooks`]).
+    pub fn hooks(&self) -> &Hooks {
+        &self.inner.hooks
+    }
+
+    /// Loads `pb_hooks/*.wasm`, starts the cron jobs and, with `watch`, hot reload.
+    pub async fn start_hooks(&self, watch: bool) -> Result<(), String> {
+        crate::hooks::start(self, watch).await
+    }
+
     /// Finishes queued database work and closes both databases.
     pub fn close(&self) {
+        self.inner.hooks.stop();
         self.inner.data.close();
         self.inner.aux.close();
     }

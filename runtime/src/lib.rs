@@ -15,6 +15,7 @@ pub mod auth;
 pub mod cli;
 pub mod collections;
 pub mod files;
+pub mod hooks;
 pub mod http;
 pub mod model;
 pub mod query;

@@ -41,11 +41,19 @@ pub async fn batch(
     let seconds = u64::try_from(settings.batch.timeout).ok().filter(|t| *t > 0).unwrap_or(3);
     let all = app.collections();
     let (outer, storage) = (request.clone(), app.storage().clone());
+    let hooks = crate::hooks::HookScope::of(&app);
+    let scope = hooks.clone();
     let outcome = app
         .data()
-        .write(move |tx| run_in(tx, &storage, &all, &outer, &items, Duration::from_secs(seconds)))
+        .write(move |tx| {
+            run_in(tx, &storage, &all, &outer, &items, Duration::from_secs(seconds), &scope)
+        })
         .await
         .map_err(failure_response)?;
+    // hooks: after-success hooks for every record the batch changed, after the commit.
+    for event in &outcome.events {
+        hooks.after_success(event.action, &event.collection, &event.record, &request).await;
+    }
     for (collection_id, record_id, name) in &outcome.removed_files {
         app.storage().delete(collection_id, record_id, std::slice::from_ref(name)).await;
     }

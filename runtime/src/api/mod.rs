@@ -6,6 +6,7 @@ pub mod batch;
 pub mod collections;
 pub mod files;
 pub mod health;
+pub mod hooks;
 pub mod realtime;
 pub mod records;
 pub mod settings;

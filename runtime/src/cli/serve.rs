@@ -36,6 +36,10 @@ pub async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<(), String> {
     };
     check_data_dir(&global.dir)?;
     let app = App::open(app_config(global, args)).await.map_err(|e| e.to_string())?;
+    if let Err(error) = app.start_hooks(global.hooks_watch).await {
+        app.close();
+        return Err(error);
+    }
     let listener = match TcpListener::bind(&addr).await {
         Ok(listener) => listener,
         Err(error) => {

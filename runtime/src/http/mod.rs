@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod hook_routes;
 pub mod middleware;
 pub mod response;
 pub mod router;

@@ -8,7 +8,7 @@ use axum::routing::{delete, get, post, put};
 use http::StatusCode;
 
 use super::middleware::{body_limit, headers, superuser_ips};
-use super::static_files;
+use super::{hook_routes, static_files};
 use crate::api;
 use crate::app::App;
 
@@ -61,9 +61,12 @@ pub fn router(app: App) -> Router {
         .route("/api/files/token", post(api::files::token::token))
         .route("/api/files/{collection}/{record}/{filename}", get(api::files::download::download))
         .route("/api/settings", get(api::settings::view::view).patch(api::settings::update::update))
+        .route("/api/hooks", get(api::hooks::status::status))
+        .route("/api/hooks/reload", post(api::hooks::reload::reload))
         .route("/_", get(admin_redirect))
-        .fallback(static_files::fallback)
-        .method_not_allowed_fallback(static_files::fallback)
+        // Routes of hook modules come after every core route, then the static files.
+        .fallback(hook_routes::fallback)
+        .method_not_allowed_fallback(hook_routes::fallback)
         .with_state(app.clone());
     Router::new()
         .fallback_service(routes)

@@ -16,6 +16,7 @@ use super::request::RequestInfo;
 use super::{create, delete, update};
 use crate::files::storage::NewFile;
 use crate::files::{Storage, UploadedFile};
+use crate::hooks::HookScope;
 use crate::model::{Collection, CollectionSet, Record};
 use crate::query::fields::FieldsPicker;
 use crate::store;
@@ -95,6 +96,7 @@ struct Context<'a> {
     tx: &'a Transaction<'a>,
     storage: &'a Storage,
     all: &'a CollectionSet,
+    hooks: &'a HookScope,
     written: Vec<NewFile>,
     outcome: BatchOutcome,
 }
@@ -107,10 +109,11 @@ pub fn run_in(
     outer: &RequestInfo,
     items: &[BatchItem],
     timeout: Duration,
+    hooks: &HookScope,
 ) -> Result<BatchOutcome, BatchFailure> {
     let started = Instant::now();
     let mut ctx =
-        Context { tx, storage, all, written: Vec::new(), outcome: BatchOutcome::default() };
+        Context { tx, storage, all, hooks, written: Vec::new(), outcome: BatchOutcome::default() };
     for (index, item) in items.iter().enumerate() {
         let result = if started.elapsed() > timeout {
             Err(Some(RecordError::BadRequest("batch timeout".to_owned())))
@@ -169,8 +172,26 @@ fn run_one(
             }
         }
         Action::Delete(_, id) => {
-            let deleted = delete::delete_checked_in(ctx.tx, ctx.all, &collection, id, &request)
-                .map_err(Some)?;
+            // hooks: request-level before-hooks (inside the batch's transaction).
+            if ctx.hooks.wants_request(RecordAction::Delete, &collection) {
+                let found = store::records::find_by_id(ctx.tx, &collection, id)
+                    .map_err(|e| Some(e.into()))?;
+                if let Some(mut record) = found {
+                    ctx.hooks
+                        .before_request_in(
+                            ctx.tx,
+                            RecordAction::Delete,
+                            &collection,
+                            &mut record,
+                            None,
+                            &request,
+                        )
+                        .map_err(|stop| Some(stop.into()))?;
+                }
+            }
+            let deleted =
+                delete::delete_checked_in(ctx.tx, ctx.all, &collection, id, &request, ctx.hooks)
+                    .map_err(Some)?;
             ctx.outcome.events.extend(deleted);
             return Ok(ItemResult { status: 204, body: Value::Null });
         }
@@ -194,9 +215,20 @@ fn create_one(
     request: &RequestInfo,
     item: &BatchItem,
 ) -> Result<Record, Option<RecordError>> {
-    let prepared =
+    let mut prepared =
         create::prepare_inline(collection, request, &item.body, &item.uploads).map_err(Some)?;
-    create::insert_in(ctx.tx, ctx.storage, ctx.all, collection, request, &prepared)
+    // hooks: request-level before-hooks (inside the batch's transaction).
+    ctx.hooks
+        .before_request_in(
+            ctx.tx,
+            RecordAction::Create,
+            collection,
+            &mut prepared.record,
+            None,
+            request,
+        )
+        .map_err(|stop| Some(stop.into()))?;
+    create::insert_in(ctx.tx, ctx.storage, ctx.all, collection, request, &mut prepared, ctx.hooks)
         .map_err(Some)?;
     ctx.written.extend(prepared.files.new.iter().cloned());
     Ok(prepared.record)
@@ -211,10 +243,24 @@ fn update_one(
 ) -> Result<Record, Option<RecordError>> {
     let draft =
         update::draft(ctx.tx, ctx.all, collection, id, request, &item.body).map_err(Some)?;
-    let prepared =
+    let original =
+        ctx.hooks.wants_request(RecordAction::Update, collection).then(|| draft.original().clone());
+    let mut prepared =
         update::finish(collection, draft, request.is_superuser(), &item.body, &item.uploads)
             .map_err(Some)?;
-    update::write_in(ctx.tx, ctx.storage, ctx.all, collection, &prepared).map_err(Some)?;
+    // hooks: request-level before-hooks (inside the batch's transaction).
+    ctx.hooks
+        .before_request_in(
+            ctx.tx,
+            RecordAction::Update,
+            collection,
+            &mut prepared.record,
+            original.as_ref(),
+            request,
+        )
+        .map_err(|stop| Some(stop.into()))?;
+    update::write_in(ctx.tx, ctx.storage, ctx.all, collection, &mut prepared, ctx.hooks)
+        .map_err(Some)?;
     ctx.written.extend(prepared.files.new.iter().cloned());
     for name in &prepared.files.removed {
         ctx.outcome.removed_files.push((collection.id.clone(), id.to_owned(), name.clone()));

@@ -21,6 +21,7 @@ use crate::app::App;
 use crate::auth::password;
 use crate::files::storage::NewFile;
 use crate::files::{Storage, UploadedFile};
+use crate::hooks::HookScope;
 use crate::model::record::PASSWORD;
 use crate::model::{Collection, CollectionSet, CollectionType, Record, ValidationErrors};
 
@@ -146,13 +147,16 @@ fn field_errors_without_password(collection: &Collection, record: &Record) -> Va
 /// Inserts a prepared record (and stores its files) inside an open write transaction; the files
 /// are removed again if the insert fails.
 pub fn insert_in(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     storage: &Storage,
     all: &CollectionSet,
     collection: &Collection,
     request: &RequestInfo,
-    prepared: &PreparedCreate,
+    prepared: &mut PreparedCreate,
+    hooks: &HookScope,
 ) -> Result<(), RecordError> {
+    // hooks: model-level before-hooks, inside the transaction (may patch the record).
+    hooks.model_before_in(tx, RecordAction::Create, collection, &mut prepared.record, None)?;
     if let Some(rule) = &prepared.rule {
         let mut rule_request = request.clone();
         rule_request.body.clone_from(&prepared.body);
@@ -171,7 +175,12 @@ pub fn insert_in(
     save::insert(tx, collection, &prepared.record).map_err(|e| {
         storage.discard_sync(&prepared.files.new);
         save_error(e, Action::Create)
-    })
+    })?;
+    // hooks: model-level after-hooks; a reject rolls the insert back.
+    hooks
+        .model_after_in(tx, RecordAction::Create, collection, &prepared.record)
+        .inspect_err(|_| storage.discard_sync(&prepared.files.new))?;
+    Ok(())
 }
 
 /// Writes new files; on a failure the ones already written are removed.
@@ -193,14 +202,20 @@ pub async fn create(
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
 ) -> Result<Record, RecordError> {
-    let prepared = prepare(collection, request, data, uploads).await?;
+    let mut prepared = prepare(collection, request, data, uploads).await?;
+    // hooks: request-level before-hooks, outside the transaction.
+    let hooks = HookScope::of(app);
+    hooks
+        .before_request(RecordAction::Create, collection, &mut prepared.record, None, request)
+        .await?;
+    let scope = hooks.clone();
     let all = app.collections();
     let (c, r, storage) = (collection.clone(), request.clone(), app.storage().clone());
     let files = prepared.files.new.clone();
     let result = app
         .data()
         .write(move |tx| {
-            insert_in(tx, &storage, &all, &c, &r, &prepared)?;
+            insert_in(tx, &storage, &all, &c, &r, &mut prepared, &scope)?;
             Ok::<_, RecordError>(prepared.record)
         })
         .await;
@@ -211,6 +226,10 @@ pub async fn create(
             record.clone(),
         )]),
         Err(_) => app.storage().discard_sync(&files),
+    }
+    // hooks: after-success hooks, after the commit.
+    if let Ok(record) = &result {
+        hooks.after_success(RecordAction::Create, collection, record, request).await;
     }
     result
 }

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 use serde_json::Value;
 
 use super::error::RecordError;
@@ -14,6 +14,7 @@ use super::events::{RecordAction, RecordEvent};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
 use crate::app::App;
+use crate::hooks::HookScope;
 use crate::model::field::FieldOptions;
 use crate::model::{Collection, CollectionSet, CollectionType, DateTime};
 use crate::store;
@@ -44,10 +45,30 @@ pub async fn delete(
     id: &str,
     request: &RequestInfo,
 ) -> Result<(), RecordError> {
+    // hooks: request-level before-hooks, outside the transaction (a missing record is left to
+    // the 404 below).
+    let hooks = HookScope::of(app);
+    if hooks.wants_request(RecordAction::Delete, collection) {
+        let (c, id_owned) = (collection.clone(), id.to_owned());
+        let found =
+            app.data().read(move |conn| store::records::find_by_id(conn, &c, &id_owned)).await?;
+        if let Some(mut record) = found {
+            hooks
+                .before_request(RecordAction::Delete, collection, &mut record, None, request)
+                .await?;
+        }
+    }
+    let scope = hooks.clone();
     let all = app.collections();
-    let (c, id_owned, request) = (collection.clone(), id.to_owned(), request.clone());
-    let deleted =
-        app.data().write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request)).await?;
+    let (c, id_owned, request_owned) = (collection.clone(), id.to_owned(), request.clone());
+    let deleted = app
+        .data()
+        .write(move |tx| delete_checked_in(tx, &all, &c, &id_owned, &request_owned, &scope))
+        .await?;
+    // hooks: after-success hooks for every record the delete changed, after the commit.
+    for event in &deleted {
+        hooks.after_success(event.action, &event.collection, &event.record, request).await;
+    }
     for (collection_id, record_id) in removed_ids(&deleted) {
         app.storage().delete_record(collection_id, record_id).await;
     }
@@ -57,11 +78,12 @@ pub async fn delete(
 
 /// Checks the delete rule and deletes record `id`, inside an open write transaction.
 pub fn delete_checked_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     all: &CollectionSet,
     collection: &Collection,
     id: &str,
     request: &RequestInfo,
+    hooks: &HookScope,
 ) -> Result<Deleted, RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
@@ -76,14 +98,21 @@ pub fn delete_checked_in(
             return Err(RecordError::NotFound);
         }
     }
+    // hooks: model-level before- and after-hooks, inside the transaction.
+    hooks.model_before_in(tx, RecordAction::Delete, collection, &mut record.clone(), None)?;
     let mut deleted = Vec::new();
     delete_loaded_in(tx, all, collection, record, 0, &mut deleted)?;
+    if let Some(removed) =
+        deleted.iter().rev().find(|e| e.action == RecordAction::Delete && e.record.id() == id)
+    {
+        hooks.model_after_in(tx, RecordAction::Delete, collection, &removed.record)?;
+    }
     Ok(deleted)
 }
 
 /// Deletes a record and keeps relations consistent, inside an open transaction.
 pub fn delete_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     all: &CollectionSet,
     collection: &Collection,
     id: &str,
@@ -96,7 +125,7 @@ pub fn delete_in(
 }
 
 fn delete_loaded_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     all: &CollectionSet,
     collection: &Collection,
     record: crate::model::Record,
@@ -173,7 +202,7 @@ fn shared(all: &CollectionSet, collection: &Collection) -> Arc<Collection> {
 }
 
 fn referencing_ids(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     other: &Collection,
     field: &str,
     multiple: bool,
@@ -194,7 +223,7 @@ fn referencing_ids(
 }
 
 fn remove_reference(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     other: &Collection,
     field: &str,
     multiple: bool,

@@ -46,6 +46,15 @@ pub enum RecordError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A WebAssembly hook rejected the write, answered the request itself, or failed.
+    #[error("stopped by a hook: {0:?}")]
+    Hook(crate::hooks::HookStop),
+}
+
+impl From<crate::hooks::HookStop> for RecordError {
+    fn from(stop: crate::hooks::HookStop) -> Self {
+        Self::Hook(stop)
+    }
 }
 
 impl From<rusqlite::Error> for RecordError {

@@ -19,6 +19,7 @@ use super::{auth_fields, relations, save};
 use crate::app::App;
 use crate::auth::password;
 use crate::files::{Storage, UploadedFile};
+use crate::hooks::HookScope;
 use crate::model::record::PASSWORD;
 use crate::model::{
     Collection, CollectionSet, CollectionType, FieldError, Record, ValidationErrors,
@@ -30,6 +31,13 @@ pub struct Draft {
     original: Record,
     record: Record,
     applied: Applied,
+}
+
+impl Draft {
+    /// The record as stored.
+    pub fn original(&self) -> &Record {
+        &self.original
+    }
 }
 
 /// A record change ready to be written.
@@ -121,12 +129,15 @@ pub fn finish(
 
 /// Writes a prepared update (and stores its new files) inside an open write transaction.
 pub fn write_in(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     storage: &Storage,
     all: &CollectionSet,
     collection: &Collection,
-    prepared: &PreparedUpdate,
+    prepared: &mut PreparedUpdate,
+    hooks: &HookScope,
 ) -> Result<(), RecordError> {
+    // hooks: model-level before-hooks, inside the transaction (may patch the record).
+    hooks.model_before_in(tx, RecordAction::Update, collection, &mut prepared.record, None)?;
     let mut errors = prepared.file_errors.clone();
     errors.extend(save::validate_record(collection, &prepared.record).err().unwrap_or_default());
     errors.extend(relations::missing_relation_errors(tx, all, collection, &prepared.record)?);
@@ -140,7 +151,12 @@ pub fn write_in(
             save::SaveError::Store(crate::store::StoreError::NotFound) => RecordError::NotFound,
             other => save_error(other, Action::Update),
         }
-    })
+    })?;
+    // hooks: model-level after-hooks; a reject rolls the update back.
+    hooks
+        .model_after_in(tx, RecordAction::Update, collection, &prepared.record)
+        .inspect_err(|_| storage.discard_sync(&prepared.files.new))?;
+    Ok(())
 }
 
 /// Updates a record: load and check on a reader, hash on the blocking pool, write in one
@@ -159,15 +175,29 @@ pub async fn update(
     let draft = app.data().read_with(move |conn| draft(conn, &reader_all, &c, &id, &r, &d)).await?;
     let (c, superuser, d, u) =
         (collection.clone(), request.is_superuser(), data.clone(), uploads.to_vec());
-    let prepared = tokio::task::spawn_blocking(move || finish(&c, draft, superuser, &d, &u))
+    // hooks: request-level before-hooks run after `finish`, outside the transaction.
+    let hooks = HookScope::of(app);
+    let original =
+        hooks.wants_request(RecordAction::Update, collection).then(|| draft.original().clone());
+    let mut prepared = tokio::task::spawn_blocking(move || finish(&c, draft, superuser, &d, &u))
         .await
         .map_err(|e| RecordError::BadRequest(e.to_string()))??;
+    hooks
+        .before_request(
+            RecordAction::Update,
+            collection,
+            &mut prepared.record,
+            original.as_ref(),
+            request,
+        )
+        .await?;
+    let scope = hooks.clone();
     let (c, storage) = (collection.clone(), app.storage().clone());
     let (new_files, removed) = (prepared.files.new.clone(), prepared.files.removed.clone());
     let result = app
         .data()
         .write(move |tx| {
-            write_in(tx, &storage, &all, &c, &prepared)?;
+            write_in(tx, &storage, &all, &c, &mut prepared, &scope)?;
             Ok::<_, RecordError>(prepared.record)
         })
         .await;
@@ -181,6 +211,10 @@ pub async fn update(
             )]);
         }
         Err(_) => app.storage().discard_sync(&new_files),
+    }
+    // hooks: after-success hooks, after the commit.
+    if let Ok(record) = &result {
+        hooks.after_success(RecordAction::Update, collection, record, request).await;
     }
     result
 }

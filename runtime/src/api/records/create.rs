@@ -19,9 +19,11 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let collection = super::write_collection(&app, &name)?;
     let (data, form) = super::body::record_data(body)?;
-    let record = records::create::create(&app, &collection, &request, &data, &form.files)
-        .await
-        .map_err(super::record_error)?;
+    let record = records::create::create(&app, &collection, &request, &data, &form.files).await;
+    let record = match record {
+        Ok(record) => record,
+        Err(error) => return super::failed(error),
+    };
     let json = super::written_json(&app, &collection, record, &request, &query).await?;
     response::json(&query, &json)
 }

@@ -16,6 +16,8 @@ pub async fn delete(
     Requester(request): Requester,
 ) -> Result<Response, ApiError> {
     let collection = super::collection(&app, &name)?;
-    records::delete::delete(&app, &collection, &id, &request).await.map_err(super::record_error)?;
+    if let Err(error) = records::delete::delete(&app, &collection, &id, &request).await {
+        return super::failed(error);
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }

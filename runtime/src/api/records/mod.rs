@@ -61,6 +61,17 @@ pub fn record_error(error: RecordError) -> ApiError {
             ApiError::bad_request_default()
         }
         RecordError::Store(error) => ApiError::from(error),
+        RecordError::Hook(stop) => crate::http::hook_routes::stop_error(stop),
+    }
+}
+
+/// A failed write as the handler's answer: a hook's own `respond` answer is a success.
+pub fn failed(error: RecordError) -> Result<axum::response::Response, ApiError> {
+    match error {
+        RecordError::Hook(crate::hooks::HookStop::Respond(answer)) => {
+            Ok(crate::http::hook_routes::answer_response(answer))
+        }
+        other => Err(record_error(other)),
     }
 }
 

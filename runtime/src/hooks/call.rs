@@ -1,0 +1,198 @@
+//! One call into a module: a fresh `Store` and instance from the module's `InstancePre` (no
+//! state survives between calls), the memory cap and the epoch deadline set on the store, the
+//! payload written through `pb_alloc`, `pb_handle` (or `pb_manifest`) called, and the answer
+//! copied out. Async calls (tokio) yield every tick and sit under a tokio timeout as well; sync
+//! calls run on the writer thread. A trap, timeout or memory-cap hit becomes a `CallFailure`
+//! with a one-line reason; the instance is dropped.
+
+use std::time::{Duration, Instant};
+
+use wasmbase_abi as abi;
+use wasmtime::{Instance, Store, Trap, UpdateDeadline};
+
+use super::host::HostState;
+use super::module::LoadedModule;
+
+/// Why a call failed, in one line (the log line adds module, event and handler).
+#[derive(Clone, Debug)]
+pub struct CallFailure {
+    /// The reason.
+    pub reason: String,
+    /// The wasm backtrace, when there is one.
+    pub backtrace: String,
+}
+
+/// What to call.
+#[derive(Clone, Copy)]
+pub enum Entry<'a> {
+    /// `pb_manifest()`.
+    Manifest,
+    /// `pb_handle(payload)`.
+    Handle(&'a [u8]),
+}
+
+/// Grace added to the deadline for the tokio timeout (time spent in host awaits).
+const AWAIT_GRACE: Duration = Duration::from_millis(100);
+
+fn new_store(module: &LoadedModule, state: HostState) -> Store<HostState> {
+    let mut store = Store::new(module.pre_async.module().engine(), state);
+    store.limiter(|state| &mut state.limiter);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|context| {
+        let state = context.data();
+        Ok(if Instant::now() >= state.deadline {
+            UpdateDeadline::Interrupt
+        } else if state.yield_each_tick {
+            UpdateDeadline::Yield(1)
+        } else {
+            UpdateDeadline::Continue(1)
+        })
+    });
+    store
+}
+
+/// Calls `entry` on the writer thread (or a blocking thread): no fibers, so host calls may
+/// call further modules synchronously.
+pub fn call_sync(
+    module: &LoadedModule,
+    state: HostState,
+    entry: Entry<'_>,
+) -> Result<Vec<u8>, CallFailure> {
+    let mut store = new_store(module, state);
+    let result = (|| -> wasmtime::Result<Vec<u8>> {
+        let instance = module.pre_sync.instantiate(&mut store)?;
+        if module.reactor {
+            instance.get_typed_func::<(), ()>(&mut store, "_initialize")?.call(&mut store, ())?;
+        }
+        let packed = match entry {
+            Entry::Manifest => instance
+                .get_typed_func::<(), i64>(&mut store, abi::EXPORT_MANIFEST)?
+                .call(&mut store, ())?,
+            Entry::Handle(payload) => {
+                let len = i32::try_from(payload.len())?;
+                let ptr = instance
+                    .get_typed_func::<i32, i32>(&mut store, abi::EXPORT_ALLOC)?
+                    .call(&mut store, len)?;
+                write_payload(&mut store, &instance, ptr, payload)?;
+                instance
+                    .get_typed_func::<(i32, i32), i64>(&mut store, abi::EXPORT_HANDLE)?
+                    .call(&mut store, (ptr, len))?
+            }
+        };
+        read_answer(&mut store, &instance, packed)
+    })();
+    result.map_err(|error| failure(&store, &error))
+}
+
+/// Calls `entry` on tokio: yields every tick, and a timeout covers time spent in host awaits.
+pub async fn call_async(
+    module: &LoadedModule,
+    state: HostState,
+    entry: Entry<'_>,
+) -> Result<Vec<u8>, CallFailure> {
+    let limit = state.deadline.saturating_duration_since(Instant::now()) + AWAIT_GRACE;
+    let mut store = new_store(module, state);
+    let run = async {
+        let instance = module.pre_async.instantiate_async(&mut store).await?;
+        if module.reactor {
+            instance
+                .get_typed_func::<(), ()>(&mut store, "_initialize")?
+                .call_async(&mut store, ())
+                .await?;
+        }
+        let packed = match entry {
+            Entry::Manifest => {
+                instance
+                    .get_typed_func::<(), i64>(&mut store, abi::EXPORT_MANIFEST)?
+                    .call_async(&mut store, ())
+                    .await?
+            }
+            Entry::Handle(payload) => {
+                let len = i32::try_from(payload.len())?;
+                let ptr = instance
+                    .get_typed_func::<i32, i32>(&mut store, abi::EXPORT_ALLOC)?
+                    .call_async(&mut store, len)
+                    .await?;
+                write_payload(&mut store, &instance, ptr, payload)?;
+                instance
+                    .get_typed_func::<(i32, i32), i64>(&mut store, abi::EXPORT_HANDLE)?
+                    .call_async(&mut store, (ptr, len))
+                    .await?
+            }
+        };
+        read_answer(&mut store, &instance, packed)
+    };
+    let result = tokio::time::timeout(limit, run).await;
+    match result {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => Err(failure(&store, &error)),
+        Err(_) => Err(CallFailure {
+            reason: format!("deadline of {} ms exceeded (waiting on the host)", limit.as_millis()),
+            backtrace: String::new(),
+        }),
+    }
+}
+
+fn write_payload(
+    store: &mut Store<HostState>,
+    instance: &Instance,
+    ptr: i32,
+    payload: &[u8],
+) -> wasmtime::Result<()> {
+    let memory = instance
+        .get_memory(&mut *store, abi::EXPORT_MEMORY)
+        .ok_or_else(|| wasmtime::format_err!("the module exports no `memory`"))?;
+    memory
+        .write(&mut *store, ptr as u32 as usize, payload)
+        .map_err(|_| wasmtime::format_err!("pb_alloc returned a pointer outside memory"))
+}
+
+fn read_answer(
+    store: &mut Store<HostState>,
+    instance: &Instance,
+    packed: i64,
+) -> wasmtime::Result<Vec<u8>> {
+    let (ptr, len) = abi::unpack(packed as u64);
+    let memory = instance
+        .get_memory(&mut *store, abi::EXPORT_MEMORY)
+        .ok_or_else(|| wasmtime::format_err!("the module exports no `memory`"))?;
+    let (start, end) = (ptr as usize, ptr as usize + len as usize);
+    memory.data(&*store).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| {
+        wasmtime::format_err!("the answer ({len} bytes at {ptr}) lies outside memory")
+    })
+}
+
+/// The one-line reason of a failed call.
+fn failure(store: &Store<HostState>, error: &wasmtime::Error) -> CallFailure {
+    let state = store.data();
+    let trap = error.downcast_ref::<Trap>().copied();
+    let mut reason = if trap == Some(Trap::Interrupt) {
+        format!("deadline of {} ms exceeded", state.budget.as_micros().div_ceil(1000))
+    } else if state.limiter.refused {
+        format!("memory limit of {} MiB reached", state.limiter.cap() >> 20)
+    } else if let Some(message) = &state.abort {
+        format!("aborted: {message}")
+    } else {
+        match trap {
+            Some(trap) => format!("trap: {trap}"),
+            None => root_message(error),
+        }
+    };
+    if state.abort.is_none() && !state.limiter.refused && trap.is_some() && !state.output.is_empty()
+    {
+        let output = String::from_utf8_lossy(&state.output);
+        if let Some(last) = output.lines().rev().find(|l| !l.trim().is_empty()) {
+            reason.push_str(&format!(" (guest output: {})", last.trim()));
+        }
+    }
+    let backtrace = error
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|bt| bt.to_string())
+        .unwrap_or_default();
+    CallFailure { reason, backtrace }
+}
+
+fn root_message(error: &wasmtime::Error) -> String {
+    let text = format!("{error:#}");
+    text.lines().next().unwrap_or_default().to_owned()
+}

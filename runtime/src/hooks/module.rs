@@ -1,0 +1,89 @@
+//! A loaded hook module: who it is (file, hash, the limits and settings the server config gives
+//! it), its two pre-linked instance templates and the manifest it described itself with.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use wasmbase_abi::Manifest;
+use wasmtime::InstancePre;
+
+use super::config::{Limits, ServerConfig};
+use super::host::HostState;
+
+/// Identity, limits and server-given settings of a module.
+#[derive(Debug)]
+pub struct ModuleInfo {
+    /// File name without `.wasm` (the name in logs and in `hooks.json`).
+    pub name: String,
+    /// The file.
+    pub file: PathBuf,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Effective limits.
+    pub limits: Limits,
+    /// `config.get`'s answer.
+    pub settings: Map<String, Value>,
+    /// Hosts `http.fetch` may reach.
+    pub allow_hosts: Vec<String>,
+}
+
+impl ModuleInfo {
+    /// The info for module `name` under `config`.
+    pub fn new(
+        name: &str,
+        file: PathBuf,
+        sha256: String,
+        config: &ServerConfig,
+        base: &Limits,
+    ) -> Self {
+        let global = config.limits.apply(base);
+        let entry = config.modules.get(name);
+        Self {
+            name: name.to_owned(),
+            file,
+            sha256,
+            limits: entry.map_or_else(|| global.clone(), |m| m.limits.apply(&global)),
+            settings: entry.map(|m| m.settings.clone()).unwrap_or_default(),
+            allow_hosts: entry.map(|m| m.allow_hosts.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// A module with no config entry (tests, manifest calls).
+    pub fn bare(name: &str) -> Self {
+        Self::new(name, PathBuf::new(), String::new(), &ServerConfig::default(), &Limits::default())
+    }
+}
+
+/// A module ready to be called.
+pub struct LoadedModule {
+    /// Identity and limits.
+    pub info: Arc<ModuleInfo>,
+    /// Template for calls on tokio (async `call`).
+    pub pre_async: InstancePre<HostState>,
+    /// Template for calls inside the write transaction (sync `call`).
+    pub pre_sync: InstancePre<HostState>,
+    /// What it registered.
+    pub manifest: Manifest,
+    /// Whether it exports `_initialize` (a WASI reactor), called after instantiation.
+    pub reactor: bool,
+    /// Load time (RFC 3339).
+    pub loaded_at: String,
+    /// Whether the compiled code came from the precompile cache.
+    pub from_cache: bool,
+}
+
+impl LoadedModule {
+    /// The same module under new settings (the server config changed, the file did not).
+    pub fn with_info(&self, info: ModuleInfo) -> Self {
+        Self {
+            info: Arc::new(info),
+            pre_async: self.pre_async.clone(),
+            pre_sync: self.pre_sync.clone(),
+            manifest: self.manifest.clone(),
+            reactor: self.reactor,
+            loaded_at: self.loaded_at.clone(),
+            from_cache: self.from_cache,
+        }
+    }
+}
