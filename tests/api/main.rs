@@ -10,4 +10,5 @@ mod diff_http;
 mod diff_records;
 mod diff_settings;
 mod diff_views;
+mod hooks;
 mod persistence;

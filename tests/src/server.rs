@@ -34,6 +34,12 @@ impl TestServer {
         Ok(Self { server: Some(server), dir, url })
     }
 
+    /// Loads the app's `pb_hooks` (the data dir's sibling unless configured otherwise) and
+    /// starts cron jobs and, with `watch`, hot reload — what `wasmbase serve` does.
+    pub async fn start_hooks(&self, watch: bool) -> anyhow::Result<()> {
+        self.app().start_hooks(watch).await.map_err(anyhow::Error::msg)
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> &str {
         &self.url
