@@ -607,3 +607,25 @@ async fn hook_failures_are_logged_with_module_event_and_reason() {
     assert_eq!(status["modules"][0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(h.client.get("/api/hooks").await.unwrap().status, 401, "superusers only");
 }
+
+#[tokio::test]
+async fn the_hand_written_module_of_the_abi_doc_works() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let doc = std::fs::read_to_string(root.join("docs/hooks-abi.md")).unwrap();
+    let start = doc.find("```wat\n").unwrap() + "```wat\n".len();
+    let text = &doc[start..start + doc[start..].find("```").unwrap()];
+    let h = start_with_raw(&[("ping.wasm", wat::parse_str(text).unwrap())]).await;
+    let ping = h.client.get("/api/ping").await.unwrap();
+    assert_eq!(ping.status, 200);
+    assert_eq!(ping.json(), json!({"pong": true}));
+}
+
+/// A server whose `pb_hooks` holds `modules` (file name, bytes).
+async fn start_with_raw(modules: &[(&str, Vec<u8>)]) -> Hooked {
+    let h = start(&[], Value::Null).await;
+    for (name, bytes) in modules {
+        std::fs::write(h.hooks_dir().join(name), bytes).unwrap();
+    }
+    h.post("/api/hooks/reload", json!({})).await;
+    h
+}

@@ -14,7 +14,7 @@ use crate::app::App;
 pub fn spawn(app: &App, debounce: Duration) -> Option<Box<dyn Watcher + Send>> {
     let dir = app.hooks().dir().to_path_buf();
     if !dir.is_dir() {
-        tracing::info!(dir = %dir.display(), "no hooks folder: not watching for hook changes");
+        tracing::debug!(dir = %dir.display(), "no hooks folder: not watching for hook changes");
         return None;
     }
     let (sender, receiver) = mpsc::unbounded_channel::<()>();
@@ -39,7 +39,7 @@ pub fn spawn(app: &App, debounce: Duration) -> Option<Box<dyn Watcher + Send>> {
         return None;
     }
     tokio::spawn(debounce_and_reload(app.downgrade(), receiver, debounce));
-    tracing::info!(dir = %dir.display(), "watching for hook changes");
+    tracing::debug!(dir = %dir.display(), "watching for hook changes");
     Some(watcher)
 }
 
