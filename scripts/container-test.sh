@@ -29,6 +29,7 @@ skipped=0
 containers=()
 volumes=()
 images_before=""
+built=""
 holder_pid=""
 
 note() { printf '    %s\n' "$*"; }
@@ -45,11 +46,13 @@ cleanup() {
   # -v: also the anonymous volumes that runs without a named /pb_hooks or /pb_data got.
   for c in "${containers[@]}"; do podman rm -f -v -t 0 "$c" >/dev/null 2>&1; done
   for v in "${volumes[@]}"; do podman volume rm -f "$v" >/dev/null 2>&1; done
-  podman rmi -f "$image" >/dev/null 2>&1
-  # Intermediate stage images this build left (dangling ones that were not there before).
-  for id in $(podman images -a -q --no-trunc --filter dangling=true 2>/dev/null); do
-    grep -qx "$id" <<<"$images_before" || podman rmi -f "$id" >/dev/null 2>&1
-  done
+  if [ -n "$built" ]; then
+    podman rmi -f "$image" >/dev/null 2>&1
+    # Intermediate stage images this build left (dangling ones that were not there before).
+    for id in $(podman images -a -q --no-trunc --filter dangling=true 2>/dev/null); do
+      grep -qx "$id" <<<"$images_before" || podman rmi -f "$id" >/dev/null 2>&1
+    done
+  fi
   rm -rf "$tmp"
   exit "$status"
 }
@@ -66,11 +69,13 @@ hadolint="$(command -v hadolint || true)"
 # crun (podman's default) fails in this sandbox: it asks for more open files than the hard
 # limit allows, and it refuses hybrid cgroups. runc with lowered ulimits works
 # (shared/design/ci-environment.md). Our own containers.conf, nothing written to /etc.
+nofile="$(ulimit -Hn)"
+[ "$nofile" = unlimited ] && nofile=1048576
 cat >"$tmp/containers.conf" <<EOF
 [engine]
 runtime = "runc"
 [containers]
-default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=32768:32768"]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=32768:32768"]
 EOF
 export CONTAINERS_CONF="$tmp/containers.conf"
 podman info >/dev/null 2>"$tmp/podman-info.err" || die "podman does not work here: $(cat "$tmp/podman-info.err")"
@@ -132,6 +137,7 @@ echo "==> checks"
 if "$hadolint" Dockerfile; then pass "hadolint Dockerfile"; else fail "hadolint Dockerfile"; fi
 
 images_before="$(podman images -a -q --no-trunc --filter dangling=true)"
+built=1
 t0=$(now_ms)
 # --format docker: the OCI format has no HEALTHCHECK. runtime-prebuilt: packages dist/ above.
 if podman build -q --format docker --target runtime-prebuilt -t "$image" . >"$tmp/build.log" 2>&1; then
