@@ -25,7 +25,7 @@ cd "$root"
 packages=(-p example-rust-slugify -p example-rust-audit)
 $fixtures && packages+=(-p fixture-rust-misbehave)
 cargo build --quiet --locked "${packages[@]}" --target wasm32-wasip1 --profile release-wasm
-built="$root/target/wasm32-wasip1/release-wasm"
+built="${CARGO_TARGET_DIR:-$root/target}/wasm32-wasip1/release-wasm"
 cp "$built/example_rust_slugify.wasm" "$out/rust_slugify.wasm"
 cp "$built/example_rust_audit.wasm" "$out/rust_audit.wasm"
 $fixtures && cp "$built/fixture_rust_misbehave.wasm" "$out/fx_misbehave.wasm"

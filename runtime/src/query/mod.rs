@@ -8,3 +8,4 @@ pub mod filter;
 pub mod page;
 pub mod params;
 pub mod sql;
+pub mod sql_eval;

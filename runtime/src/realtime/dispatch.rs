@@ -11,7 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::access::{self, Verdict};
+use super::access::{Checker, Verdict};
 use super::client::Client;
 use super::message;
 use super::topic::{Scope, Subscription, SubscriptionOptions};
@@ -62,6 +62,8 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
     if broker.is_empty() {
         return;
     }
+    let all = app.collections();
+    let mut checker = Checker::new(&all, &event.collection, &event.record);
     let mut now = Vec::new();
     let mut later = Vec::new();
     for client in broker.snapshot() {
@@ -71,7 +73,8 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
         }
         let auth = client.auth();
         for subscription in subscriptions.iter() {
-            if let Some(delivery) = plan(&client, auth.as_ref(), subscription, event) {
+            if let Some(delivery) = plan(&mut checker, &client, auth.as_ref(), subscription, event)
+            {
                 if delivery.needs_database() { later.push(delivery) } else { now.push(delivery) }
             }
         }
@@ -85,10 +88,10 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
             );
         }
     }
+    drop(checker);
     if later.is_empty() {
         return;
     }
-    let all = app.collections();
     let owned_event = event.clone();
     let checked = app
         .data()
@@ -134,6 +137,7 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
 
 /// Decides what needs doing for one subscription (`None` = it does not get this event).
 fn plan(
+    checker: &mut Checker<'_>,
     client: &Arc<Client>,
     auth: Option<&Arc<AuthRecord>>,
     subscription: &Subscription,
@@ -150,17 +154,16 @@ fn plan(
     };
     let options = subscription.options.as_ref()?;
     let request = request_info(auth.cloned(), options);
-    let sql_rule = match access::rule(rule, &request, collection, &event.record) {
+    let sql_rule = match checker.rule(rule, &request) {
         Verdict::Allow => None,
         Verdict::Deny => return None,
         Verdict::Sql(rule) => Some(rule),
     };
-    let sql_filter =
-        match access::filter(options.param("filter"), &request, collection, &event.record) {
-            Verdict::Allow => None,
-            Verdict::Deny => return None,
-            Verdict::Sql(filter) => Some(filter),
-        };
+    let sql_filter = match checker.filter(options.param("filter"), &request) {
+        Verdict::Allow => None,
+        Verdict::Deny => return None,
+        Verdict::Sql(filter) => Some(filter),
+    };
     Some(Delivery {
         client: client.clone(),
         name: subscription.raw.clone(),

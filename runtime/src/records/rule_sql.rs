@@ -140,16 +140,20 @@ fn matches_values(
         .with_table_name(NEW_RECORD_TABLE);
     add(&mut builder).map_err(query_error)?;
     let mut compiled = builder.finish().map_err(query_error)?;
-    // compat: each CTE column is CAST to the field's column type so it compares with the
-    // same affinity as the stored column would (filters-and-rules.md §5).
+    // Each CTE column is CAST to its field's column type so it compares with the affinity the
+    // stored column has. JSON columns are bound as they are: a CAST to a numeric type would
+    // turn JSON text into a number, and they are only read through json functions anyway.
     let mut columns = Vec::with_capacity(scope.collection.fields.len());
-    for (field, value) in
-        scope.collection.fields.iter().zip(column_values(scope.collection, record))
-    {
+    let values = column_values(scope.collection, record);
+    for (field, value) in scope.collection.fields.iter().zip(values) {
         let placeholder = compiled.push_param(value);
-        let column_type = field.column_definition().split(' ').next().unwrap_or("TEXT");
-        columns
-            .push(format!("CAST({placeholder} AS {column_type}) AS {}", quote_ident(&field.name)));
+        let name = quote_ident(&field.name);
+        match field.column_definition().split(' ').next().unwrap_or_default() {
+            column_type @ ("TEXT" | "NUMERIC" | "BOOLEAN") => {
+                columns.push(format!("CAST({placeholder} AS {column_type}) AS {name}"));
+            }
+            _ => columns.push(format!("{placeholder} AS {name}")),
+        }
     }
     let where_sql = compiled.where_clause();
     let sql = format!(
