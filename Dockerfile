@@ -2,7 +2,8 @@
 # ending in the same files and settings:
 #
 #   podman build --format docker -t wasmbase .
-#       target `runtime` (the default): compiles in the `builder` stage (rust:1.95-bookworm).
+#       target `runtime` (the default): compiles in the `builder` stage (rust:1.95-bookworm,
+#       with node from node:20-bookworm-slim for the AssemblyScript example hook).
 #   scripts/dist.sh && podman build --format docker --target runtime-prebuilt -t wasmbase .
 #       packages the dist/ folder that scripts/dist.sh prepared on the host; never touches the
 #       rust image (CI machines cannot pull it).
@@ -46,12 +47,19 @@ USER 65532:65532
 WORKDIR /pb_data
 VOLUME ["/pb_data", "/pb_hooks"]
 
+# --- node: for the AssemblyScript example hook (the `assemblyscript` compiler needs node 20) --
+FROM node:20-bookworm-slim AS node
+
 # --- builder: a static musl wasmbase and the example hooks ---------------------------------
 FROM rust:1.95-bookworm AS builder
-# libsql's SQLite C code is compiled with x86_64-linux-musl-gcc.
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+# musl-tools: libsql's SQLite C code is compiled with x86_64-linux-musl-gcc.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends musl-tools=1.2.3-1 \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+    && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 RUN rustup target add x86_64-unknown-linux-musl wasm32-wasip1
 WORKDIR /src
 COPY . .
