@@ -7,6 +7,7 @@ mod diff_batch;
 mod diff_collections;
 mod diff_files;
 mod diff_http;
+mod diff_manage;
 mod diff_records;
 mod diff_settings;
 mod diff_views;

@@ -402,7 +402,7 @@ fn save_in(scope: &HookScope, conn: &Connection, request: &[u8]) -> OpResult {
         prepared.record
     } else {
         let system = system_request(&scope.app, "POST");
-        let mut prepared = create::prepare_inline(&collection, &system, &save.record, &[])
+        let mut prepared = create::prepare_inline(&collection, &system, &save.record, &[], false)
             .map_err(record_failure)?;
         scope
             .before_request_in(

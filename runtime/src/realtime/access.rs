@@ -16,6 +16,7 @@ use rusqlite::types::Value as SqlValue;
 use crate::model::{Collection, CollectionSet, DateTime, Record};
 use crate::query::sql::{Access, QueryBuilder, QueryError};
 use crate::query::sql_eval::{self, Affinity, Expr, Row};
+use crate::records::manage;
 use crate::records::request::RequestInfo;
 use crate::records::rule_sql::request_context;
 use crate::store::value::json_to_column;
@@ -104,6 +105,15 @@ impl<'a> Checker<'a> {
         }
         let access = Access::client(superuser);
         self.decide(request, filter, |builder| builder.and_filter_text(filter, access))
+    }
+
+    /// Whether the subscriber manages the record (auth collections' manage rule), which shows
+    /// it the record's email.
+    pub fn manages(&mut self, request: &RequestInfo) -> Verdict {
+        match manage::applicable_rule(self.collection, request) {
+            Some(rule) => self.decide(request, rule, |builder| builder.and_rule(rule)),
+            None => Verdict::Deny,
+        }
     }
 
     fn decide(

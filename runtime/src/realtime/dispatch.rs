@@ -26,7 +26,7 @@ use crate::records::output::visibility;
 use crate::records::request::RequestInfo;
 use crate::records::rules::RuleScope;
 use crate::records::tokens::AuthRecord;
-use crate::records::{read, rule_sql};
+use crate::records::{manage, read, rule_sql};
 
 /// Consumes events until the app is gone.
 pub async fn run(app: WeakApp, mut events: EventReceiver) {
@@ -47,11 +47,16 @@ struct Delivery {
     sql_filter: Option<String>,
     expand: Option<String>,
     fields: Option<String>,
+    /// Whether the subscriber manages the record (`None`: decided in SQL).
+    manager: Option<bool>,
 }
 
 impl Delivery {
     fn needs_database(&self) -> bool {
-        self.sql_rule.is_some() || self.sql_filter.is_some() || self.expand.is_some()
+        self.sql_rule.is_some()
+            || self.sql_filter.is_some()
+            || self.expand.is_some()
+            || self.manager.is_none()
     }
 }
 
@@ -81,7 +86,8 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
     }
     let mut renders = RenderCache::default();
     for delivery in now {
-        if let Some(data) = renders.plain(event, &delivery.request, delivery.fields.as_deref()) {
+        let (request, fields) = (&delivery.request, delivery.fields.as_deref());
+        if let Some(data) = renders.plain(event, request, fields, delivery.manager == Some(true)) {
             broker.deliver(
                 &delivery.client,
                 message::encode(delivery.client.id(), &delivery.name, &data),
@@ -117,8 +123,8 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
     for (delivery, outcome) in checked {
         let data = match outcome {
             Ok(Outcome::Skip) => continue,
-            Ok(Outcome::Plain) => {
-                renders.plain(event, &delivery.request, delivery.fields.as_deref())
+            Ok(Outcome::Plain(manager)) => {
+                renders.plain(event, &delivery.request, delivery.fields.as_deref(), manager)
             }
             Ok(Outcome::Expanded(json)) => finish(event, json, delivery.fields.as_deref()),
             Err(error) => {
@@ -164,7 +170,13 @@ fn plan(
         Verdict::Deny => return None,
         Verdict::Sql(filter) => Some(filter),
     };
+    let manager = match checker.manages(&request) {
+        Verdict::Allow => Some(true),
+        Verdict::Deny => Some(false),
+        Verdict::Sql(_) => None,
+    };
     Some(Delivery {
+        manager,
         client: client.clone(),
         name: subscription.raw.clone(),
         expand: options.param("expand").map(str::to_owned),
@@ -186,7 +198,7 @@ fn request_info(auth: Option<Arc<AuthRecord>>, options: &SubscriptionOptions) ->
 
 enum Outcome {
     Skip,
-    Plain,
+    Plain(bool),
     Expanded(Map<String, Value>),
 }
 
@@ -207,7 +219,13 @@ fn check_and_expand(
             return Ok(Outcome::Skip);
         }
     }
-    let Some(expand) = &delivery.expand else { return Ok(Outcome::Plain) };
+    let manager = match delivery.manager {
+        Some(manager) => manager,
+        None => {
+            manage::manages_new(conn, all, &event.collection, &delivery.request, &event.record)?
+        }
+    };
+    let Some(expand) = &delivery.expand else { return Ok(Outcome::Plain(manager)) };
     let tree = ExpandTree::parse(expand);
     let records = std::slice::from_ref(&event.record);
     let mut rendered =
@@ -248,8 +266,9 @@ impl RenderCache {
         event: &RecordEvent,
         request: &RequestInfo,
         fields: Option<&str>,
+        manager: bool,
     ) -> Option<Bytes> {
-        let seen = visibility(&event.collection, &event.record, request, false);
+        let seen = visibility(&event.collection, &event.record, request, manager);
         if let Some((_, _, data)) =
             self.entries.iter().find(|(v, f, _)| *v == seen && f.as_deref() == fields)
         {

@@ -13,7 +13,7 @@ use super::events::{RecordAction, RecordEvent};
 use super::expand::ExpandTree;
 use super::read::render;
 use super::request::RequestInfo;
-use super::{create, delete, update};
+use super::{create, delete, manage, update};
 use crate::files::storage::NewFile;
 use crate::files::{Storage, UploadedFile};
 use crate::hooks::HookScope;
@@ -215,8 +215,15 @@ fn create_one(
     request: &RequestInfo,
     item: &BatchItem,
 ) -> Result<Record, Option<RecordError>> {
+    let manager = match create::manager_probe(collection, request, &item.body) {
+        Some(probe) => {
+            manage::manages_new(ctx.tx, ctx.all, collection, request, &probe).map_err(Some)?
+        }
+        None => false,
+    };
     let mut prepared =
-        create::prepare_inline(collection, request, &item.body, &item.uploads).map_err(Some)?;
+        create::prepare_inline(collection, request, &item.body, &item.uploads, manager)
+            .map_err(Some)?;
     // hooks: request-level before-hooks (inside the batch's transaction).
     ctx.hooks
         .before_request_in(

@@ -16,7 +16,7 @@ use super::input::{self, WriteAccess};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
 use super::save::{self, SaveError};
-use super::{auth_fields, relations};
+use super::{auth_fields, manage, relations};
 use crate::app::App;
 use crate::auth::password;
 use crate::files::storage::NewFile;
@@ -47,11 +47,26 @@ pub struct PreparedCreate {
     pub file_errors: ValidationErrors,
 }
 
-/// Builds the record of a create request (no database access, nothing hashed yet).
+/// The record a create request would make, to check the manage rule against — `None` when no
+/// manage rule can apply to the requester.
+pub fn manager_probe(
+    collection: &Collection,
+    request: &RequestInfo,
+    data: &Map<String, Value>,
+) -> Option<Record> {
+    manage::applicable_rule(collection, request)?;
+    let mut record = Record::new(collection);
+    input::apply(collection, &mut record, data, WriteAccess { superuser: false });
+    Some(record)
+}
+
+/// Builds the record of a create request (no database access, nothing hashed yet); `manager`
+/// = the requester's manage rule matched the would-be record.
 pub fn draft(
     collection: &Collection,
     request: &RequestInfo,
     data: &Map<String, Value>,
+    manager: bool,
 ) -> Result<Draft, RecordError> {
     if collection.collection_type == CollectionType::View {
         return Err(RecordError::UnsupportedCollection);
@@ -63,8 +78,7 @@ pub fn draft(
     let body = input::submitted_body(&record, &applied, data);
     let mut password = None;
     if collection.is_auth() {
-        // TODO(#5): managers (manageRule matches) get the same rights as superusers here.
-        let errors = auth_fields::check_create(&record, &applied.auth, superuser);
+        let errors = auth_fields::check_create(&record, &applied.auth, superuser || manager);
         if !errors.is_empty() {
             return Err(RecordError::Validation(Action::Create, errors));
         }
@@ -105,8 +119,9 @@ pub async fn prepare(
     request: &RequestInfo,
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
+    manager: bool,
 ) -> Result<PreparedCreate, RecordError> {
-    let draft = draft(collection, request, data)?;
+    let draft = draft(collection, request, data, manager)?;
     let hash = match draft.password.clone() {
         Some(plain) => Some(
             tokio::task::spawn_blocking(move || password::hash(&plain))
@@ -125,8 +140,9 @@ pub fn prepare_inline(
     request: &RequestInfo,
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
+    manager: bool,
 ) -> Result<PreparedCreate, RecordError> {
-    let draft = draft(collection, request, data)?;
+    let draft = draft(collection, request, data, manager)?;
     let hash = match &draft.password {
         Some(plain) => {
             Some(password::hash(plain).map_err(|e| RecordError::BadRequest(e.to_string()))?)
@@ -202,7 +218,16 @@ pub async fn create(
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
 ) -> Result<Record, RecordError> {
-    let mut prepared = prepare(collection, request, data, uploads).await?;
+    let manager = match manager_probe(collection, request, data) {
+        Some(probe) => {
+            let (all, c, r) = (app.collections(), collection.clone(), request.clone());
+            app.data()
+                .read_with(move |conn| manage::manages_new(conn, &all, &c, &r, &probe))
+                .await?
+        }
+        None => false,
+    };
+    let mut prepared = prepare(collection, request, data, uploads, manager).await?;
     // hooks: request-level before-hooks, outside the transaction.
     let hooks = HookScope::of(app);
     hooks

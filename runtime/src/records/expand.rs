@@ -133,11 +133,13 @@ pub fn expand(
         } else {
             expand(conn, all, target_collection, &related, subtree, request)?
         };
+        let managed = super::manage::managed_ids(conn, all, target_collection, request, &related)?;
         let related_json: Vec<Map<String, Value>> = related
             .iter()
             .zip(nested)
             .map(|(record, nested)| {
-                let mut json = record_json(target_collection, record, request, false);
+                let manager = managed.contains(record.id());
+                let mut json = record_json(target_collection, record, request, manager);
                 if let Some(nested) = nested {
                     json.insert("expand".into(), Value::Object(nested));
                 }

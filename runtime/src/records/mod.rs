@@ -14,6 +14,7 @@ pub mod events;
 pub mod expand;
 pub mod files;
 pub mod input;
+pub mod manage;
 pub mod output;
 pub mod read;
 pub mod relations;

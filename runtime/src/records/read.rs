@@ -69,11 +69,13 @@ pub fn render(
         Some(tree) => super::expand::expand(conn, all, collection, records, tree, request)?,
         None => vec![None; records.len()],
     };
+    let managed = super::manage::managed_ids(conn, all, collection, request, records)?;
     Ok(records
         .iter()
         .zip(expanded)
         .map(|(record, expand)| {
-            let mut json = super::output::record_json(collection, record, request, false);
+            let manager = managed.contains(record.id());
+            let mut json = super::output::record_json(collection, record, request, manager);
             if let Some(expand) = expand {
                 json.insert("expand".into(), serde_json::Value::Object(expand));
             }

@@ -15,7 +15,7 @@ use super::files::{FileChanges, apply_uploads};
 use super::input::{self, Applied, WriteAccess};
 use super::request::RequestInfo;
 use super::rules::{self, RuleScope};
-use super::{auth_fields, relations, save};
+use super::{auth_fields, manage, relations, save};
 use crate::app::App;
 use crate::auth::password;
 use crate::files::{Storage, UploadedFile};
@@ -31,6 +31,7 @@ pub struct Draft {
     original: Record,
     record: Record,
     applied: Applied,
+    manager: bool,
 }
 
 impl Draft {
@@ -82,7 +83,8 @@ pub fn draft(
             return Err(RecordError::NotFound);
         }
     }
-    Ok(Draft { original, record, applied })
+    let manager = manage::manages_stored(conn, all, collection, request, id)?;
+    Ok(Draft { original, record, applied, manager })
 }
 
 /// Finishes a draft on the current thread: id kept, auth checks (which may verify the old
@@ -94,7 +96,7 @@ pub fn finish(
     data: &Map<String, Value>,
     uploads: &[UploadedFile],
 ) -> Result<PreparedUpdate, RecordError> {
-    let Draft { original, mut record, applied } = draft;
+    let Draft { original, mut record, applied, manager } = draft;
     let id = original.id().to_owned();
     if record.id() != id {
         let error =
@@ -102,8 +104,8 @@ pub fn finish(
         return Err(RecordError::Validation(Action::Update, ValidationErrors::single("id", error)));
     }
     if collection.is_auth() {
-        // TODO(#5): managers (manageRule matches) get the same rights as superusers here.
-        let errors = auth_fields::check_update(&original, &record, &applied.auth, superuser);
+        let errors =
+            auth_fields::check_update(&original, &record, &applied.auth, superuser || manager);
         if !errors.is_empty() {
             return Err(RecordError::Validation(Action::Update, errors));
         }

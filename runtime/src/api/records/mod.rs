@@ -18,6 +18,7 @@ use crate::http::extract::RawQuery;
 use crate::model::{Collection, Record};
 use crate::records::error::{Action, RecordError};
 use crate::records::expand::ExpandTree;
+use crate::records::manage;
 use crate::records::output::record_json;
 use crate::records::read::render;
 use crate::records::request::RequestInfo;
@@ -83,14 +84,15 @@ pub async fn written_json(
     request: &RequestInfo,
     query: &RawQuery,
 ) -> Result<Value, ApiError> {
-    let Some(tree) = query.get("expand").map(ExpandTree::parse).filter(|t| !t.is_empty()) else {
+    let tree = query.get("expand").map(ExpandTree::parse).filter(|t| !t.is_empty());
+    if tree.is_none() && manage::applicable_rule(collection, request).is_none() {
         return Ok(Value::Object(record_json(collection, &record, request, false)));
-    };
+    }
     let all = app.collections();
     let (c, r) = (collection.clone(), request.clone());
     let mut items = app
         .data()
-        .read_with(move |conn| render(conn, &all, &c, &[record], &r, Some(&tree)))
+        .read_with(move |conn| render(conn, &all, &c, &[record], &r, tree.as_ref()))
         .await
         .map_err(record_error)?;
     Ok(items.pop().unwrap_or_default())
