@@ -47,6 +47,7 @@ pub async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<(), String> {
             return Err(listen_error(&addr, &error));
         }
     };
+    let stop = shutdown_signal();
     let server = Server::serve(app.clone(), listener).map_err(|e| e.to_string())?;
     let base = format!("http://{}", server.addr());
     println!("{} Server started at {base}", super::go_log_time());
@@ -58,7 +59,7 @@ pub async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<(), String> {
         println!("wasmbase superuser upsert EMAIL PASS --dir={}", global.dir.display());
     }
     println!();
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down");
     server.shutdown().await.map_err(|e| e.to_string())?;
     tracing::info!("stopped: in-flight requests finished, databases closed");
@@ -102,24 +103,32 @@ fn listen_error(addr: &str, error: &std::io::Error) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Installs the SIGINT/SIGTERM handlers now (before the server answers anything, so a signal
+/// sent as soon as it is healthy is never lost) and returns the wait for either.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let Ok(mut terminate) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        else {
-            let _ = interrupt.await;
-            return;
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+        use tokio::signal::unix::{SignalKind, signal};
+        let streams = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+        async move {
+            match streams {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
