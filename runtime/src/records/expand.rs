@@ -110,79 +110,107 @@ pub fn expand(
     tree: &ExpandTree,
     request: &RequestInfo,
 ) -> Result<Vec<Option<Map<String, Value>>>, RecordError> {
-    let mut expand_request = request.clone();
-    expand_request.context = "expand".to_owned();
     let mut results: Vec<Option<Map<String, Value>>> = vec![None; records.len()];
     for (name, subtree) in &tree.children {
-        let Some(target) = resolve(all, collection, name) else { continue };
-        let (target_collection, related) = match &target {
-            Target::Relation { field, target, .. } => {
-                let ids = collect_ids(records, field);
-                (*target, fetch_visible(conn, all, target, &expand_request, &Lookup::Ids(&ids))?)
-            }
-            Target::BackRelation { source, field, multiple_field, .. } => {
-                let parent_ids: Vec<String> = records.iter().map(|r| r.id().to_owned()).collect();
-                let lookup =
-                    Lookup::Referencing { field, multiple: *multiple_field, ids: &parent_ids };
-                (*source, fetch_visible(conn, all, source, &expand_request, &lookup)?)
-            }
+        let Some(values) = expand_path(conn, all, collection, records, name, subtree, request)?
+        else {
+            continue;
         };
-        let Some(related) = related else { continue };
-        let nested = if subtree.is_empty() {
-            vec![None; related.len()]
-        } else {
-            expand(conn, all, target_collection, &related, subtree, request)?
-        };
-        let managed = super::manage::managed_ids(conn, all, target_collection, request, &related)?;
-        let related_json: Vec<Map<String, Value>> = related
-            .iter()
-            .zip(nested)
-            .map(|(record, nested)| {
-                let manager = managed.contains(record.id());
-                let mut json = record_json(target_collection, record, request, manager);
-                if let Some(nested) = nested {
-                    json.insert("expand".into(), Value::Object(nested));
-                }
-                json
-            })
-            .collect();
-        for (i, record) in records.iter().enumerate() {
-            let entry = results[i].get_or_insert_with(Map::new);
-            let value = match &target {
-                Target::Relation { field, multiple, .. } => {
-                    let ids = ids_of(record, field);
-                    let found: Vec<Value> = ids
-                        .iter()
-                        .filter_map(|id| related.iter().position(|r| r.id() == id))
-                        .map(|p| Value::Object(related_json[p].clone()))
-                        .collect();
-                    if *multiple {
-                        (!found.is_empty()).then_some(Value::Array(found))
-                    } else {
-                        found.into_iter().next()
-                    }
-                }
-                Target::BackRelation { field, single, .. } => {
-                    let found: Vec<Value> = related
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| ids_of(r, field).iter().any(|id| id == record.id()))
-                        .take(MAX_BACK_RELATIONS)
-                        .map(|(p, _)| Value::Object(related_json[p].clone()))
-                        .collect();
-                    if *single {
-                        found.into_iter().next()
-                    } else {
-                        (!found.is_empty()).then_some(Value::Array(found))
-                    }
-                }
-            };
+        for (entry, value) in results.iter_mut().zip(values) {
+            let entry = entry.get_or_insert_with(Map::new);
             if let Some(value) = value {
                 entry.insert(name.clone(), value);
             }
         }
     }
     Ok(results)
+}
+
+/// The value of the path segment `name` (with everything below it) for each record, or
+/// `None` when the path fails: an unknown segment, a `null` view rule, or a nested part that
+/// fails for every path below it.
+fn expand_path(
+    conn: &Connection,
+    all: &CollectionSet,
+    collection: &Collection,
+    records: &[Record],
+    name: &str,
+    subtree: &ExpandTree,
+    request: &RequestInfo,
+) -> Result<Option<Vec<Option<Value>>>, RecordError> {
+    let mut expand_request = request.clone();
+    expand_request.context = "expand".to_owned();
+    let Some(target) = resolve(all, collection, name) else { return Ok(None) };
+    let (target_collection, related) = match &target {
+        Target::Relation { field, target, .. } => {
+            let ids = collect_ids(records, field);
+            (*target, fetch_visible(conn, all, target, &expand_request, &Lookup::Ids(&ids))?)
+        }
+        Target::BackRelation { source, field, multiple_field, .. } => {
+            let parent_ids: Vec<String> = records.iter().map(|r| r.id().to_owned()).collect();
+            let lookup = Lookup::Referencing { field, multiple: *multiple_field, ids: &parent_ids };
+            (*source, fetch_visible(conn, all, source, &expand_request, &lookup)?)
+        }
+    };
+    let Some(related) = related else { return Ok(None) };
+    // compat: PocketBase expands each path on its own and drops the whole path when a nested
+    // part fails, but never looks at the parts below a level that found no records
+    // (records.md, expand: `tags.nope` expands nothing; `next.nope` on a record without
+    // `next` gives `"expand":{}`).
+    let nested = if subtree.is_empty() || related.is_empty() {
+        vec![None; related.len()]
+    } else {
+        let nested = expand(conn, all, target_collection, &related, subtree, request)?;
+        if nested.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        nested
+    };
+    let managed = super::manage::managed_ids(conn, all, target_collection, request, &related)?;
+    let related_json: Vec<Map<String, Value>> = related
+        .iter()
+        .zip(nested)
+        .map(|(record, nested)| {
+            let manager = managed.contains(record.id());
+            let mut json = record_json(target_collection, record, request, manager);
+            if let Some(nested) = nested {
+                json.insert("expand".into(), Value::Object(nested));
+            }
+            json
+        })
+        .collect();
+    let values = records
+        .iter()
+        .map(|record| match &target {
+            Target::Relation { field, multiple, .. } => {
+                let found: Vec<Value> = ids_of(record, field)
+                    .iter()
+                    .filter_map(|id| related.iter().position(|r| r.id() == id))
+                    .map(|p| Value::Object(related_json[p].clone()))
+                    .collect();
+                if *multiple {
+                    (!found.is_empty()).then_some(Value::Array(found))
+                } else {
+                    found.into_iter().next()
+                }
+            }
+            Target::BackRelation { field, single, .. } => {
+                let found: Vec<Value> = related
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| ids_of(r, field).iter().any(|id| id == record.id()))
+                    .take(MAX_BACK_RELATIONS)
+                    .map(|(p, _)| Value::Object(related_json[p].clone()))
+                    .collect();
+                if *single {
+                    found.into_iter().next()
+                } else {
+                    (!found.is_empty()).then_some(Value::Array(found))
+                }
+            }
+        })
+        .collect();
+    Ok(Some(values))
 }
 
 fn ids_of(record: &Record, field: &str) -> Vec<String> {
@@ -276,6 +304,45 @@ fn fetch_visible(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::sql::tests::fixture::fixture;
+
+    /// The `expand` of chain record `c{n}` for `paths`, as guest (`chain` rules are `""`).
+    fn expand_chain(n: usize, paths: &str) -> Option<Map<String, Value>> {
+        let fx = fixture();
+        let chain = fx.collection("chain");
+        let record =
+            crate::store::records::find_by_id(&fx.conn, chain, &format!("chainc{n}00000000"))
+                .unwrap()
+                .unwrap();
+        let request = RequestInfo::new(None, "GET");
+        let tree = ExpandTree::parse(paths);
+        expand(&fx.conn, &fx.all, chain, &[record], &tree, &request).unwrap().pop().unwrap()
+    }
+
+    fn names(expand: &Map<String, Value>) -> Vec<&str> {
+        expand.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn a_failing_nested_part_drops_the_whole_path() {
+        assert_eq!(expand_chain(0, "next.nope"), None);
+        assert_eq!(expand_chain(0, "next.next.nope"), None);
+        assert_eq!(expand_chain(0, "nope"), None);
+        let expanded = expand_chain(0, "next,nope").unwrap();
+        assert_eq!(names(&expanded), ["next"]);
+        // Sibling paths below one relation fail on their own.
+        let expanded = expand_chain(0, "next.next,next.nope").unwrap();
+        assert_eq!(names(expanded["next"]["expand"].as_object().unwrap()), ["next"]);
+    }
+
+    #[test]
+    fn parts_below_a_level_without_records_are_not_checked() {
+        // c7 has no `next`: PocketBase answers `"expand":{}` without looking at `nope`.
+        assert_eq!(expand_chain(7, "next.nope"), Some(Map::new()));
+        let expanded = expand_chain(6, "next.next.nope").unwrap();
+        assert_eq!(expanded["next"]["id"], "chainc700000000");
+        assert_eq!(expanded["next"]["expand"], Value::Object(Map::new()));
+    }
 
     #[test]
     fn parses_paths_into_a_tree() {

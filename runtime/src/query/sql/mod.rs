@@ -76,4 +76,4 @@ pub fn compile_sort(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -2,7 +2,7 @@
 //! per area of `../shared/spec/filters-and-rules.md`.
 
 mod captured;
-mod fixture;
+pub(crate) mod fixture;
 mod operators;
 mod paths;
 mod plan;
