@@ -9,7 +9,7 @@ use super::index::has_single_column_unique_index;
 use super::json::json_each;
 use super::path::Runner;
 use super::resolved::{column, columnify, ident};
-use crate::model::{Collection, CollectionType, FieldOptions};
+use crate::model::{Collection, FieldOptions};
 
 impl<'a> Runner<'a> {
     /// `coll_via_field`: joins the records of `coll` whose relation `field` points at the
@@ -60,14 +60,7 @@ impl<'a> Runner<'a> {
                 format!("{} = {}", column(alias, &back_column), column(target, "id"))
             }
         };
-        let multiplies = multiple || !unique || back.collection_type == CollectionType::View;
-        b.register_join(
-            Some(back),
-            &table,
-            &new_alias,
-            Some(&on(&new_alias, &self.alias)),
-            multiplies,
-        )?;
+        b.register_join(Some(back), &table, &new_alias, Some(&on(&new_alias, &self.alias)))?;
         if multiple || !unique {
             self.with_multi = true;
         }

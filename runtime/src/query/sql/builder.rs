@@ -41,8 +41,6 @@ impl Access {
 pub(crate) struct Join {
     pub alias: String,
     pub sql: String,
-    /// Whether one row can match several joined rows (then the query needs `DISTINCT`).
-    pub multiplies: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +157,11 @@ impl<'a> QueryBuilder<'a> {
         for rule_join in std::mem::take(&mut self.rule_joins) {
             self.apply_list_rule(&rule_join)?;
         }
-        let distinct = self.joins.iter().any(|join| join.multiplies);
+        // compat: PocketBase selects `DISTINCT` whenever it joins anything, even a single
+        // relation; with `*` including the primary key SQLite then walks the id index, so
+        // unsorted results come back in id order rather than insertion order
+        // (filters-and-rules.md §5).
+        let distinct = !self.joins.is_empty();
         let joins: Vec<String> = self.joins.into_iter().map(|join| join.sql).collect();
         let condition = match self.conditions.len() {
             0 => String::new(),
@@ -221,7 +223,6 @@ impl<'a> QueryBuilder<'a> {
         table_sql: &str,
         alias: &str,
         on: Option<&str>,
-        multiplies: bool,
     ) -> Result<(), ResolveError> {
         if self.access.enforce_list_rules {
             if let Some(collection) = collection {
@@ -246,11 +247,8 @@ impl<'a> QueryBuilder<'a> {
             sql.push_str(on);
         }
         match self.joins.iter_mut().find(|join| join.alias == alias) {
-            Some(existing) => {
-                existing.sql = sql;
-                existing.multiplies = multiplies;
-            }
-            None => self.joins.push(Join { alias: alias.to_owned(), sql, multiplies }),
+            Some(existing) => existing.sql = sql,
+            None => self.joins.push(Join { alias: alias.to_owned(), sql }),
         }
         Ok(())
     }

@@ -19,8 +19,8 @@ pub struct Compiled {
     pub order_by: Vec<String>,
     /// Bound values.
     pub params: Vec<SqlValue>,
-    /// Whether a join can repeat base rows, so the select needs `DISTINCT` and the count
-    /// `COUNT(DISTINCT ...)`.
+    /// Whether anything is joined: then the select is `DISTINCT` and the count
+    /// `COUNT(DISTINCT ...)`, as in PocketBase.
     pub distinct: bool,
 }
 

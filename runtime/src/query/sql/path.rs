@@ -8,7 +8,7 @@ use super::builder::QueryBuilder;
 use super::error::ResolveError;
 use super::json::{json_array_length, json_each, json_extract, json_path};
 use super::resolved::{After, MultiMatch, NullFallback, Resolved, column, columnify, ident};
-use crate::model::{Collection, CollectionType, Field, FieldOptions};
+use crate::model::{Collection, Field, FieldOptions};
 
 /// Most relation hops in one path.
 pub const MAX_NESTED_RELATIONS: usize = 6;
@@ -91,11 +91,10 @@ impl<'a> Runner<'a> {
         collection: &'a Collection,
         alias: String,
         on: Option<&dyn Fn(&str) -> String>,
-        multiplies: bool,
     ) -> Result<(), ResolveError> {
         let table = ident(&collection.name);
         let main_on = on.map(|on| on(&alias));
-        b.register_join(Some(collection), &table, &alias, main_on.as_deref(), multiplies)?;
+        b.register_join(Some(collection), &table, &alias, main_on.as_deref())?;
         let mm_alias = format!("__mm_{alias}");
         let mut join = format!("LEFT JOIN {table} {}", ident(&mm_alias));
         if let Some(on) = on {
@@ -198,16 +197,15 @@ impl<'a> Runner<'a> {
         let source = column(&self.alias, &name);
         let new_alias = format!("{}_{name}{}", self.alias, b.suffix);
         let table = ident(&target.name);
-        let is_view = target.collection_type == CollectionType::View;
         if multiple {
             let je = format!("__je_{new_alias}");
-            b.register_join(None, &json_each(&source), &je, None, true)?;
+            b.register_join(None, &json_each(&source), &je, None)?;
             let on = format!("{} = {}", column(&new_alias, "id"), column(&je, "value"));
-            b.register_join(Some(target), &table, &new_alias, Some(&on), is_view)?;
+            b.register_join(Some(target), &table, &new_alias, Some(&on))?;
             self.with_multi = true;
         } else {
             let on = format!("{} = {source}", column(&new_alias, "id"));
-            b.register_join(Some(target), &table, &new_alias, Some(&on), is_view)?;
+            b.register_join(Some(target), &table, &new_alias, Some(&on))?;
         }
 
         let mm_alias = format!("{}_{name}", self.mm_alias);
@@ -263,7 +261,7 @@ impl<'a> Runner<'a> {
         if modifier == Some(PathModifier::Each) && multi_valuer {
             let multiple = field.options.is_multiple();
             let je = format!("__je_{}_{clean}{}", self.alias, b.suffix);
-            b.register_join(None, &json_each(&source), &je, None, multiple)?;
+            b.register_join(None, &json_each(&source), &je, None)?;
             self.with_multi |= multiple;
             let mm_je = format!("__je_{}_{clean}{}", self.mm_alias, b.suffix);
             if self.with_multi {

@@ -67,7 +67,7 @@ impl<'a> QueryBuilder<'a> {
         };
         let mut runner = Runner::new(self, raw);
         runner.set_multi();
-        runner.enter(self, collection, alias, None, true)?;
+        runner.enter(self, collection, alias, None)?;
         runner.process_props(self, props.get(2..).unwrap_or_default())
     }
 
@@ -84,7 +84,7 @@ impl<'a> QueryBuilder<'a> {
         let alias = format!("__auth_{}{}", columnify(&collection.name), self.suffix);
         let on = |alias: &str| format!("{} = {}", column(alias, "id"), placeholder(id));
         let mut runner = Runner::new(self, raw);
-        runner.enter(self, collection, alias, Some(&on), false)?;
+        runner.enter(self, collection, alias, Some(&on))?;
         runner.process_props(self, props.get(2..).unwrap_or_default())
     }
 
@@ -132,11 +132,10 @@ impl<'a> QueryBuilder<'a> {
             return Err(ResolveError::NotMultiValued(field.name.clone()));
         }
         let items = body_items(self.request.body.get(&field.name));
-        let count = items.len();
         let index = self.push_param(Param::Text(Value::Array(items).to_string()));
         let alias = format!("__dataEach_je_{}{}", columnify(&field.name), self.suffix);
         let table = format!("json_each({})", placeholder(index));
-        self.register_join(None, &table, &alias, None, count > 1)?;
+        self.register_join(None, &table, &alias, None)?;
         if !field.options.is_multiple() {
             return Ok(Resolved::raw(column(&alias, "value")));
         }
@@ -202,7 +201,7 @@ impl<'a> QueryBuilder<'a> {
         if field.options.is_multiple() {
             runner.set_multi();
         }
-        runner.enter(self, target, alias, Some(&on), count > 1)?;
+        runner.enter(self, target, alias, Some(&on))?;
         runner.process_props(self, props.get(3..).unwrap_or_default())
     }
 

@@ -1,6 +1,7 @@
 //! SQL shapes that matter for speed: plain comparisons stay index-friendly (checked with
-//! EXPLAIN QUERY PLAN), single relations join by primary key without DISTINCT, `rel.id`
-//! needs no join, values are always bound and the SQL text is stable across values.
+//! EXPLAIN QUERY PLAN), single relations join by primary key, any join makes the select
+//! DISTINCT as in PocketBase, `rel.id` needs no join, values are always bound and the SQL text
+//! is stable across values.
 
 use super::fixture::*;
 use crate::query::filter::parse_filter;
@@ -65,7 +66,7 @@ fn single_relations_join_by_primary_key_and_rel_id_needs_no_join() {
             "LEFT JOIN `users` `posts_author` ON `posts_author`.`id` = `posts`.`author`".to_owned()
         ]
     );
-    assert!(!compiled.distinct);
+    assert!(compiled.distinct);
     assert!(
         plan(&fx, &compiled)
             .contains("SEARCH posts_author USING INDEX sqlite_autoindex_users_1 (id=?)")
@@ -81,7 +82,25 @@ fn single_relations_join_by_primary_key_and_rel_id_needs_no_join() {
     assert_eq!(compiled.joins.len(), 1);
     // A back-relation through a unique index is single-valued.
     let compiled = compile(&fx, "users", "profiles_via_user.bio = 'x'", Access::RULE);
-    assert!(!compiled.distinct && !compiled.condition.contains("EXISTS"), "{compiled:?}");
+    assert!(!compiled.condition.contains("EXISTS"), "{compiled:?}");
+}
+
+#[test]
+fn any_join_selects_distinct_rows_in_id_order_like_pocketbase() {
+    let fx = fixture();
+    for filter in ["author.name != 'x'", "profiles_via_user.bio != 'x'"] {
+        let collection = if filter.starts_with("author") { "posts" } else { "users" };
+        assert!(compile(&fx, collection, filter, Access::RULE).distinct, "{filter}");
+    }
+    // `SELECT DISTINCT posts.*` walks the primary key index: without a sort the rows come
+    // in id order, not insertion order (captured from PocketBase 0.40.6 on `nodes`).
+    let compiled = compile(&fx, "posts", "author.name != 'x'", Access::RULE);
+    let ids = fx.ids(&compiled);
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let unjoined = fx.ids(&compile(&fx, "posts", "author != 'x'", Access::RULE));
+    assert_ne!(unjoined, sorted, "insertion order differs from id order in the fixture");
 }
 
 #[test]
