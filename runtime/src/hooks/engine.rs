@@ -43,6 +43,7 @@ impl HookEngine {
             .max_memories_per_module(1)
             .max_tables_per_module(1)
             .linear_memory_keep_resident(KEEP_RESIDENT)
+            .async_stack_keep_resident(128 << 10)
             .table_keep_resident(64 << 10);
         let mut config = Config::new();
         config
