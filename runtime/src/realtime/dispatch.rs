@@ -158,7 +158,7 @@ fn plan(
         Scope::Record(id) if id == event.record.id() => collection.view_rule.as_deref(),
         Scope::Record(_) => return None,
     };
-    let options = subscription.options.as_ref()?;
+    let options = &subscription.options;
     let request = request_info(auth.cloned(), options);
     let sql_rule = match checker.rule(rule, &request) {
         Verdict::Allow => None,
