@@ -4,6 +4,7 @@
 //! (400), then the auth: guest → auth is an upgrade, any other change is refused (403).
 //! Success is 204. See `../shared/spec/realtime.md` §3.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
@@ -32,7 +33,12 @@ pub async fn subscribe(
     Auth(auth): Auth,
     body: Result<FormBody, BodyError>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(ApiError::from)?;
+    let body = body.map_err(|error| match error {
+        BodyError::TooLarge => ApiError::from(error),
+        // compat: PocketBase answers every body it cannot bind here with the generic 400
+        // (`BadRequestError("", err)`), the content type included (realtime.md §3).
+        BodyError::Malformed | BodyError::Unsupported => ApiError::bad_request_default(),
+    })?;
     let (client_id, subscriptions) = read_form(&body)?;
     validate(&client_id, &subscriptions)?;
     let client = app
@@ -52,9 +58,19 @@ pub async fn subscribe(
             ));
         }
     }
-    let parsed = subscriptions.iter().filter(|s| !s.is_empty()).map(|s| Subscription::parse(s));
-    client.set_subscriptions(parsed.collect(), auth);
+    client.set_subscriptions(parse_set(&subscriptions), auth);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The subscription set: empty strings are ignored and duplicates count once (PocketBase keeps
+/// the set as a map keyed by the subscription string).
+fn parse_set(subscriptions: &[String]) -> Vec<Subscription> {
+    let mut seen = HashSet::new();
+    subscriptions
+        .iter()
+        .filter(|s| !s.is_empty() && seen.insert(s.as_str()))
+        .map(|s| Subscription::parse(s))
+        .collect()
 }
 
 /// `clientId` and `subscriptions` as bound from JSON or a form (a bad type is a generic 400).
@@ -131,4 +147,19 @@ fn length_error(code: &str, message: &str, min: usize, max: usize) -> FieldError
         error.params = Some(params);
     }
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_set_ignores_empty_strings_and_duplicates() {
+        let raw: Vec<String> = ["posts/*", "", "posts/*", "posts", "posts/*"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let set: Vec<String> = parse_set(&raw).into_iter().map(|s| s.raw).collect();
+        assert_eq!(set, ["posts/*", "posts"]);
+    }
 }
