@@ -16,7 +16,7 @@ use super::client::Client;
 use super::message;
 use super::topic::{Scope, Subscription, SubscriptionOptions};
 use crate::app::{App, WeakApp};
-use crate::model::record::{TOKEN_KEY, Visibility};
+use crate::model::record::{EMAIL, TOKEN_KEY, Visibility};
 use crate::model::{Collection, CollectionSet};
 use crate::query::fields::FieldsPicker;
 use crate::records::error::RecordError;
@@ -26,7 +26,7 @@ use crate::records::output::visibility;
 use crate::records::request::RequestInfo;
 use crate::records::rules::RuleScope;
 use crate::records::tokens::AuthRecord;
-use crate::records::{manage, read, rule_sql};
+use crate::records::{read, rule_sql};
 
 /// Consumes events until the app is gone.
 pub async fn run(app: WeakApp, mut events: EventReceiver) {
@@ -45,24 +45,37 @@ struct Delivery {
     request: RequestInfo,
     sql_rule: Option<String>,
     sql_filter: Option<String>,
+    /// Whether the subscriber matches the auth collection's manage rule (sees `email`).
+    manager: bool,
+    sql_manage: Option<String>,
     expand: Option<String>,
     fields: Option<String>,
-    /// Whether the subscriber manages the record (`None`: decided in SQL).
-    manager: Option<bool>,
 }
 
 impl Delivery {
     fn needs_database(&self) -> bool {
         self.sql_rule.is_some()
             || self.sql_filter.is_some()
+            || self.sql_manage.is_some()
             || self.expand.is_some()
-            || self.manager.is_none()
     }
 }
 
-/// Delivers one event to every entitled subscriber.
+/// Delivers one event to every entitled subscriber, and keeps bound auth records current.
 pub async fn dispatch(app: &App, event: &RecordEvent) {
-    maintain_auth(app, event);
+    // compat: PocketBase computes delete messages before the delete, while the deleted auth
+    // record is still bound to its clients, and unsets it afterwards (realtime.md §3, §5).
+    let deleting = event.action == RecordAction::Delete;
+    if !deleting {
+        maintain_auth(app, event);
+    }
+    deliver(app, event).await;
+    if deleting {
+        maintain_auth(app, event);
+    }
+}
+
+async fn deliver(app: &App, event: &RecordEvent) {
     let broker = app.realtime();
     if broker.is_empty() {
         return;
@@ -86,13 +99,12 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
     }
     let mut renders = RenderCache::default();
     for delivery in now {
-        let (request, fields) = (&delivery.request, delivery.fields.as_deref());
-        if let Some(data) = renders.plain(event, request, fields, delivery.manager == Some(true)) {
-            broker.deliver(
-                &delivery.client,
-                message::encode(delivery.client.id(), &delivery.name, &data),
-            );
-        }
+        let data =
+            renders.plain(event, &delivery.request, delivery.manager, delivery.fields.as_deref());
+        broker.deliver(
+            &delivery.client,
+            message::encode(delivery.client.id(), &delivery.name, &data),
+        );
     }
     drop(checker);
     if later.is_empty() {
@@ -123,8 +135,8 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
     for (delivery, outcome) in checked {
         let data = match outcome {
             Ok(Outcome::Skip) => continue,
-            Ok(Outcome::Plain(manager)) => {
-                renders.plain(event, &delivery.request, delivery.fields.as_deref(), manager)
+            Ok(Outcome::Plain { manager }) => {
+                renders.plain(event, &delivery.request, manager, delivery.fields.as_deref())
             }
             Ok(Outcome::Expanded(json)) => finish(event, json, delivery.fields.as_deref()),
             Err(error) => {
@@ -132,12 +144,10 @@ pub async fn dispatch(app: &App, event: &RecordEvent) {
                 continue;
             }
         };
-        if let Some(data) = data {
-            broker.deliver(
-                &delivery.client,
-                message::encode(delivery.client.id(), &delivery.name, &data),
-            );
-        }
+        broker.deliver(
+            &delivery.client,
+            message::encode(delivery.client.id(), &delivery.name, &data),
+        );
     }
 }
 
@@ -170,13 +180,8 @@ fn plan(
         Verdict::Deny => return None,
         Verdict::Sql(filter) => Some(filter),
     };
-    let manager = match checker.manages(&request) {
-        Verdict::Allow => Some(true),
-        Verdict::Deny => Some(false),
-        Verdict::Sql(_) => None,
-    };
+    let (manager, sql_manage) = manager(checker, &request, collection, &event.record);
     Some(Delivery {
-        manager,
         client: client.clone(),
         name: subscription.raw.clone(),
         expand: options.param("expand").map(str::to_owned),
@@ -184,7 +189,34 @@ fn plan(
         request,
         sql_rule,
         sql_filter,
+        manager,
+        sql_manage,
     })
+}
+
+/// Whether a subscriber who is neither a superuser nor the record itself matches an auth
+/// collection's manage rule, which shows it the `email` (`Some` = decide in SQL).
+fn manager(
+    checker: &mut Checker<'_>,
+    request: &RequestInfo,
+    collection: &Collection,
+    record: &crate::model::Record,
+) -> (bool, Option<String>) {
+    if !collection.is_auth() || request.is_superuser() {
+        return (false, None);
+    }
+    if request
+        .auth
+        .as_ref()
+        .is_some_and(|a| a.collection.id == collection.id && a.record.id() == record.id())
+    {
+        return (false, None);
+    }
+    match checker.manages(request) {
+        Verdict::Allow => (true, None),
+        Verdict::Deny => (false, None),
+        Verdict::Sql(rule) => (false, Some(rule)),
+    }
 }
 
 /// `@request` for a realtime check: GET, context `realtime`, the options' query and headers.
@@ -198,7 +230,7 @@ fn request_info(auth: Option<Arc<AuthRecord>>, options: &SubscriptionOptions) ->
 
 enum Outcome {
     Skip,
-    Plain(bool),
+    Plain { manager: bool },
     Expanded(Map<String, Value>),
 }
 
@@ -219,13 +251,11 @@ fn check_and_expand(
             return Ok(Outcome::Skip);
         }
     }
-    let manager = match delivery.manager {
-        Some(manager) => manager,
-        None => {
-            manage::manages_new(conn, all, &event.collection, &delivery.request, &event.record)?
-        }
+    let manager = match &delivery.sql_manage {
+        Some(rule) => rule_sql::matches_new(conn, &scope, rule, &event.record)?,
+        None => delivery.manager,
     };
-    let Some(expand) = &delivery.expand else { return Ok(Outcome::Plain(manager)) };
+    let Some(expand) = &delivery.expand else { return Ok(Outcome::Plain { manager }) };
     let tree = ExpandTree::parse(expand);
     let records = std::slice::from_ref(&event.record);
     let mut rendered =
@@ -233,31 +263,40 @@ fn check_and_expand(
     match rendered.pop() {
         Some(Value::Object(mut json)) => {
             json.entry("expand").or_insert_with(|| Value::Object(Map::new()));
+            if manager {
+                let seen = visibility(&event.collection, &event.record, &delivery.request, true);
+                if let Some(email) = event.record.to_public_json(&event.collection, seen).get(EMAIL)
+                {
+                    json.insert(EMAIL.to_owned(), email.clone());
+                }
+            }
             Ok(Outcome::Expanded(json))
         }
         _ => Ok(Outcome::Skip),
     }
 }
 
-/// `{"record":…,"action":…}` with the `fields` picker applied (`None` for a bad picker).
-fn finish(event: &RecordEvent, record: Map<String, Value>, fields: Option<&str>) -> Option<Bytes> {
+/// `{"record":…,"action":…}` with the `fields` picker applied.
+// compat: a `fields` value that does not parse leaves the record whole (PocketBase logs the
+// picker error and sends the full record; realtime.md §5).
+fn finish(event: &RecordEvent, record: Map<String, Value>, fields: Option<&str>) -> Bytes {
     let mut record = Value::Object(record);
-    if let Some(fields) = fields {
-        record = FieldsPicker::parse(fields).ok()?.apply(record);
+    if let Some(picker) = fields.and_then(|f| FieldsPicker::parse(f).ok()) {
+        record = picker.apply(record);
     }
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"{\"record\":");
-    serde_json::to_writer(&mut out, &record).ok()?;
+    out.extend_from_slice(record.to_string().as_bytes());
     out.extend_from_slice(b",\"action\":\"");
     out.extend_from_slice(event.action.as_str().as_bytes());
     out.extend_from_slice(b"\"}");
-    Some(Bytes::from(out))
+    Bytes::from(out)
 }
 
 /// Renders without expand, shared between subscribers who see the same thing.
 #[derive(Default)]
 struct RenderCache {
-    entries: Vec<(Visibility, Option<String>, Option<Bytes>)>,
+    entries: Vec<(Visibility, Option<String>, Bytes)>,
 }
 
 impl RenderCache {
@@ -265,9 +304,9 @@ impl RenderCache {
         &mut self,
         event: &RecordEvent,
         request: &RequestInfo,
-        fields: Option<&str>,
         manager: bool,
-    ) -> Option<Bytes> {
+        fields: Option<&str>,
+    ) -> Bytes {
         let seen = visibility(&event.collection, &event.record, request, manager);
         if let Some((_, _, data)) =
             self.entries.iter().find(|(v, f, _)| *v == seen && f.as_deref() == fields)
@@ -315,5 +354,114 @@ pub fn forget_collection_auth(app: &App, collection: &Collection) {
         if client.auth().is_some_and(|a| a.collection.id == collection.id) {
             client.set_auth(None);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use serde_json::json;
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::AppConfig;
+    use crate::auth::token::{TokenClaims, TokenType};
+    use crate::model::{CollectionType, Record};
+
+    const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    async fn app() -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(AppConfig::for_data_dir(dir.path().join("pb_data"))).await.unwrap();
+        (app, dir)
+    }
+
+    fn user(users: &Collection, id: &str) -> Record {
+        let mut record = Record::new(users);
+        record.set("id", id);
+        record.set(EMAIL, format!("{id}@example.com"));
+        record.set(TOKEN_KEY, "key");
+        record
+    }
+
+    fn auth(users: &Arc<Collection>, record: &Record) -> Arc<AuthRecord> {
+        let claims = TokenClaims {
+            collection_id: users.id.clone(),
+            email: None,
+            exp: 0,
+            id: record.id().to_owned(),
+            new_email: None,
+            refreshable: Some(true),
+            token_type: TokenType::Auth,
+        };
+        let (collection, record) = (users.clone(), record.clone());
+        Arc::new(AuthRecord { collection, record, claims, token: String::new() })
+    }
+
+    fn data(rx: &mut mpsc::Receiver<Bytes>) -> Option<Value> {
+        let message = rx.try_recv().ok()?;
+        let text = String::from_utf8_lossy(&message).into_owned();
+        let data = text.lines().find_map(|l| l.strip_prefix("data:"))?;
+        serde_json::from_str(data).ok()
+    }
+
+    #[tokio::test]
+    async fn a_deleted_auth_record_gets_its_own_delete_event_then_is_unbound() {
+        let (app, _dir) = app().await;
+        let users = app.find_collection("users").unwrap();
+        let alice = user(&users, "aliceaaaaaaaaaa");
+        let (client, mut rx) = app.realtime().register(LOCALHOST);
+        let topic = Subscription::parse("users/aliceaaaaaaaaaa");
+        client.set_subscriptions(vec![topic], Some(auth(&users, &alice)));
+        dispatch(&app, &RecordEvent::new(RecordAction::Delete, users.clone(), alice)).await;
+        let data = data(&mut rx).expect("the delete event");
+        assert_eq!(data["action"], "delete");
+        assert_eq!(data["record"]["email"], "aliceaaaaaaaaaa@example.com");
+        assert!(client.auth().is_none());
+    }
+
+    #[tokio::test]
+    async fn managers_see_the_email_of_other_auth_records() {
+        let (app, _dir) = app().await;
+        let mut users = (*app.find_collection("users").unwrap()).clone();
+        users.list_rule = Some(String::new());
+        let guest_only = users.clone();
+        if let Some(options) = users.auth.as_mut() {
+            options.manage_rule = Some("@request.auth.id != ''".to_owned());
+        }
+        let users = Arc::new(users);
+        let (bob, alice) = (user(&users, "bobbbbbbbbbbbbb"), user(&users, "aliceaaaaaaaaaa"));
+        let (manager, mut manager_rx) = app.realtime().register(LOCALHOST);
+        manager.set_subscriptions(vec![Subscription::parse("users/*")], Some(auth(&users, &bob)));
+        let (guest, mut guest_rx) = app.realtime().register(LOCALHOST);
+        guest.set_subscriptions(vec![Subscription::parse("users/*")], None);
+        dispatch(&app, &RecordEvent::new(RecordAction::Update, users, alice.clone())).await;
+        assert_eq!(
+            data(&mut manager_rx).unwrap()["record"]["email"],
+            "aliceaaaaaaaaaa@example.com"
+        );
+        assert_eq!(data(&mut guest_rx).unwrap()["record"].get(EMAIL), None);
+        let plain = Arc::new(guest_only);
+        dispatch(&app, &RecordEvent::new(RecordAction::Update, plain, alice)).await;
+        assert_eq!(data(&mut manager_rx).unwrap()["record"].get(EMAIL), None);
+    }
+
+    #[test]
+    fn a_fields_value_that_does_not_parse_sends_the_whole_record() {
+        let collection = Arc::new(Collection::new(CollectionType::Base, "posts"));
+        let mut record = Record::new(&collection);
+        record.set("id", "postaaaaaaaaaaa");
+        let event = RecordEvent::new(RecordAction::Create, collection, record);
+        let json = json!({"id": "postaaaaaaaaaaa", "title": "t"});
+        let Value::Object(map) = json.clone() else { unreachable!() };
+        let whole = finish(&event, map.clone(), Some("title:excerpt(abc)"));
+        let expected = json!({"record": json, "action": "create"});
+        assert_eq!(serde_json::from_slice::<Value>(&whole).unwrap(), expected);
+        let picked = finish(&event, map, Some("title"));
+        assert_eq!(
+            serde_json::from_slice::<Value>(&picked).unwrap(),
+            json!({"record": {"title": "t"}, "action": "create"})
+        );
     }
 }
