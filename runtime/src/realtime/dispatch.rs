@@ -175,7 +175,10 @@ fn plan(
         Verdict::Deny => return None,
         Verdict::Sql(rule) => Some(rule),
     };
-    let sql_filter = match checker.filter(options.param("filter"), &request) {
+    // compat: only an empty `filter` means none; a blank one fails to parse and drops the
+    // event, as in PocketBase (realtime.md §5).
+    let filter = options.query.get("filter").map(String::as_str).filter(|f| !f.is_empty());
+    let sql_filter = match checker.filter(filter, &request) {
         Verdict::Allow => None,
         Verdict::Deny => return None,
         Verdict::Sql(filter) => Some(filter),
@@ -445,6 +448,28 @@ mod tests {
         let plain = Arc::new(guest_only);
         dispatch(&app, &RecordEvent::new(RecordAction::Update, plain, alice)).await;
         assert_eq!(data(&mut manager_rx).unwrap()["record"].get(EMAIL), None);
+    }
+
+    #[tokio::test]
+    async fn a_blank_filter_drops_the_event() {
+        let (app, _dir) = app().await;
+        let mut users = (*app.find_collection("users").unwrap()).clone();
+        users.list_rule = Some(String::new());
+        let users = Arc::new(users);
+        let (client, mut rx) = app.realtime().register(LOCALHOST);
+        let blank = Subscription::parse(
+            "users/*?options=%7B%22query%22%3A%7B%22filter%22%3A%22%20%22%7D%7D",
+        );
+        client.set_subscriptions(vec![blank], None);
+        let alice = user(&users, "aliceaaaaaaaaaa");
+        dispatch(&app, &RecordEvent::new(RecordAction::Update, users.clone(), alice.clone())).await;
+        assert!(data(&mut rx).is_none());
+        let real = Subscription::parse(
+            "users/*?options=%7B%22query%22%3A%7B%22filter%22%3A%22id%20!%3D%20''%22%7D%7D",
+        );
+        client.set_subscriptions(vec![real], None);
+        dispatch(&app, &RecordEvent::new(RecordAction::Update, users, alice)).await;
+        assert!(data(&mut rx).is_some());
     }
 
     #[test]
