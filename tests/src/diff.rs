@@ -1,7 +1,8 @@
 //! The differential runner: one scenario (fixtures + steps) played against `pocketbase-ref`
 //! and against wasmbase, each on a fresh data dir; every step's status, chosen headers and
 //! normalised JSON body must be equal. A mismatch fails the test with both answers side by
-//! side.
+//! side. Steps may also open named realtime clients, subscribe them and check the events they
+//! received (see [`crate::realtime`]).
 
 use std::collections::HashMap;
 
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::client::{Body, Client, Exchange};
 use crate::normalize::Normalizer;
+use crate::realtime::RealtimeClients;
 use crate::{RefServer, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, TestServer};
 
 /// Who sends a step.
@@ -23,16 +25,32 @@ pub enum As {
     User(String),
     /// A literal `Authorization` header value (may contain `{{var}}`).
     Header(String),
+    /// Whoever the realtime client of that name was connected as.
+    Client(String),
+}
+
+/// What a step does.
+#[derive(Clone, Debug)]
+pub(crate) enum Kind {
+    /// An HTTP request.
+    Http,
+    /// Opens the named realtime client.
+    Connect(String),
+    /// Drops the named realtime client's connection.
+    Disconnect(String),
+    /// Collects what every realtime client received since the last check.
+    Events,
 }
 
 /// One request of a scenario.
 #[derive(Clone, Debug)]
 pub struct Step {
-    label: String,
+    pub(crate) label: String,
+    pub(crate) kind: Kind,
     method: Method,
     path: String,
-    auth: As,
-    headers: Vec<(String, String)>,
+    pub(crate) auth: As,
+    pub(crate) headers: Vec<(String, String)>,
     body: Body,
     check_headers: Vec<String>,
     status_only: bool,
@@ -46,6 +64,7 @@ impl Step {
     pub fn new(method: Method, path: &str) -> Self {
         Self {
             label: format!("{method} {path}"),
+            kind: Kind::Http,
             method,
             path: path.to_owned(),
             auth: As::Guest,
@@ -102,6 +121,12 @@ impl Step {
     /// Adds a request header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sends without an `Authorization` header.
+    pub fn as_guest(mut self) -> Self {
+        self.auth = As::Guest;
         self
     }
 
@@ -181,10 +206,10 @@ pub struct Scenario {
 
 /// What one step produced on one server, normalised.
 #[derive(Debug, PartialEq)]
-struct Outcome {
-    status: u16,
-    headers: Vec<(String, Option<String>)>,
-    body: Value,
+pub(crate) struct Outcome {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, Option<String>)>,
+    pub(crate) body: Value,
 }
 
 impl Scenario {
@@ -237,7 +262,11 @@ impl Scenario {
         let expected = self.play(&ref_client).await?;
         let actual = self.play(&our_client).await?;
         let mut report = String::new();
+        let dump = std::env::var_os("WASMBASE_DIFF_DUMP").is_some();
         for (step, (want, got)) in self.steps.iter().zip(expected.iter().zip(actual.iter())) {
+            if dump {
+                eprintln!("--- {:?}: {} {:?} {}", step.label, want.status, want.headers, want.body);
+            }
             if want != got {
                 report.push_str(&format!(
                     "\n--- step {:?}\n  pocketbase: {} {:?} {}\n  wasmbase:   {} {:?} {}\n",
@@ -264,14 +293,24 @@ impl Scenario {
         let mut tokens: HashMap<String, String> = HashMap::new();
         let mut normalizer = Normalizer::default();
         let mut outcomes = Vec::with_capacity(self.steps.len());
+        let mut realtime = RealtimeClients::default();
         for step in &self.steps {
+            if let Some(outcome) = realtime.play(step, client, &mut vars, &mut normalizer).await? {
+                outcomes.push(outcome);
+                continue;
+            }
+            let auth = realtime.resolve(&step.auth);
             let mut headers: Vec<(String, String)> =
                 step.headers.iter().map(|(k, v)| (k.clone(), substitute(v, &vars))).collect();
-            if let Some(token) = self.token_for(client, &step.auth, &mut tokens, &vars).await? {
+            if let Some(token) = self.token_for(client, &auth, &mut tokens, &vars).await? {
                 headers.push(("authorization".to_owned(), token));
             }
             let body = match &step.body {
                 Body::Json(value) => Body::Json(substitute_json(value, &vars)),
+                Body::Raw(content_type, bytes) => match std::str::from_utf8(bytes) {
+                    Ok(text) => Body::Raw(content_type.clone(), substitute(text, &vars).into()),
+                    Err(_) => step.body.clone(),
+                },
                 other => other.clone(),
             };
             let path = substitute(&step.path, &vars);
@@ -304,7 +343,7 @@ impl Scenario {
         vars: &HashMap<String, String>,
     ) -> anyhow::Result<Option<String>> {
         let (key, collection, email, password) = match auth {
-            As::Guest => return Ok(None),
+            As::Guest | As::Client(_) => return Ok(None),
             As::Header(value) => return Ok(Some(substitute(value, vars))),
             As::Superuser => {
                 ("@superuser".to_owned(), "_superusers", SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
@@ -386,7 +425,7 @@ fn outcome(step: &Step, exchange: &Exchange, normalizer: &mut Normalizer) -> Out
     Outcome { status: exchange.status, headers, body }
 }
 
-fn substitute(text: &str, vars: &HashMap<String, String>) -> String {
+pub(crate) fn substitute(text: &str, vars: &HashMap<String, String>) -> String {
     let mut out = text.to_owned();
     for (name, value) in vars {
         out = out.replace(&format!("{{{{{name}}}}}"), value);

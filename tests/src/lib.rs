@@ -6,8 +6,10 @@
 pub mod client;
 pub mod diff;
 pub mod normalize;
+pub mod realtime;
 pub mod reference;
 pub mod server;
+pub mod sse;
 
 pub use client::{Client, Exchange};
 pub use diff::{Scenario, Step};

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 /// Placeholders handed out so far (one map per server run).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Normalizer {
     ids: HashMap<String, String>,
 }
