@@ -12,6 +12,8 @@ mod diff_filters;
 mod diff_http;
 mod diff_manage;
 mod diff_queries;
+mod diff_realtime;
+mod diff_realtime_writes;
 mod diff_records;
 mod diff_rules;
 mod diff_settings;
