@@ -21,3 +21,4 @@ mod diff_views;
 mod hooks;
 mod persistence;
 mod post_filters;
+mod realtime;

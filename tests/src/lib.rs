@@ -6,6 +6,7 @@
 pub mod client;
 pub mod diff;
 pub mod normalize;
+pub mod process;
 pub mod realtime;
 pub mod reference;
 pub mod server;
