@@ -71,6 +71,22 @@ class Recorder:
         return taken
 
 
+def connected(pb, subscribe, collection):
+    """Subscribes until the stream is connected. The SDK registers its PB_CONNECT listener
+    only after its stream thread has started, so a fast server's first message can be missed
+    and the stream then never subscribes (an SDK race); unsubscribing closes that stream and
+    the next try opens a new one."""
+    for _ in range(10):
+        subscribe()
+        deadline = time.time() + 1.0
+        while not pb.realtime.client_id and time.time() < deadline:
+            time.sleep(0.02)
+        if pb.realtime.client_id:
+            return
+        pb.collection(collection).unsubscribe()
+    raise AssertionError("the SDK never saw PB_CONNECT")
+
+
 def check(actual, expected, what):
     if actual != expected:
         raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
@@ -88,6 +104,9 @@ def run(url):
     guest = PocketBase(url)
     got = Recorder()
     check(guest.collection("py_posts").subscribe(got.callback("all")), None, "subscribe returns")
+    guest.collection("py_posts").unsubscribe()
+    connected(guest, lambda: guest.collection("py_posts").subscribe(got.callback("all")),
+              "py_posts")
     # The SDK posts the subscription from its stream thread once PB_CONNECT arrives.
     deadline = time.time() + WAIT
     while not got.events and time.time() < deadline:
@@ -122,7 +141,8 @@ def run(url):
     user = PocketBase(url)
     me = user.collection("users").auth_with_password("py@example.com", "pypass1234").record
     emails = []
-    user.collection("users").subscribe_one(me.id, lambda e: emails.append(e.record.email))
+    connected(user, lambda: user.collection("users").subscribe_one(
+        me.id, lambda e: emails.append(e.record.email)), "users")
     deadline = time.time() + WAIT
     while not emails and time.time() < deadline:
         admin.collection("users").update(me.id, {"name": f"Py {time.time()}"})
