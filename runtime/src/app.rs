@@ -184,7 +184,9 @@ impl App {
     /// Re-reads every collection after a schema change.
     pub async fn reload_collections(&self) -> Result<(), StoreError> {
         let collections = self.inner.data.read(store::collections::load_all).await?;
-        self.inner.collections.store(Arc::new(CollectionSet::new(collections)));
+        let collections = Arc::new(CollectionSet::new(collections));
+        self.inner.collections.store(collections.clone());
+        self.inner.realtime.revalidate_auth(&collections);
         Ok(())
     }
 

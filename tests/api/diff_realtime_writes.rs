@@ -60,11 +60,7 @@ async fn bound_auth_follows_the_auth_record_like_pocketbase() {
         .await;
 }
 
-// TODO(#6): an email change does not rotate the record's `tokenKey` in wasmbase
-// (records/update.rs only rotates it with the password), so the old token keeps working and
-// the realtime client stays bound to alice; PocketBase unbinds it and refuses the old token.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "TODO(#6): an email change does not rotate tokenKey"]
 async fn email_change_unbinds_the_auth_like_pocketbase() {
     alice_and_bob("realtime email change")
         .step(rule_collection("vip", "@request.auth.id != ''"))
@@ -89,11 +85,7 @@ async fn email_change_unbinds_the_auth_like_pocketbase() {
         .await;
 }
 
-// TODO(#6): rotating an auth collection's secret does not unbind its realtime clients
-// (`realtime::dispatch::forget_collection_auth` has no caller in the collection update path);
-// PocketBase unsets their auth (and on deleting the collection).
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "TODO(#6): a rotated auth secret does not unbind realtime clients"]
 async fn rotated_auth_secret_unbinds_clients_like_pocketbase() {
     alice_and_bob("realtime secret rotation")
         .step(rule_collection("vip", "@request.auth.id != ''"))
@@ -115,10 +107,7 @@ async fn rotated_auth_secret_unbinds_clients_like_pocketbase() {
         .await;
 }
 
-// TODO(#6): deleting an auth collection does not unbind the realtime clients authenticated
-// with its records (`forget_collection_auth` has no caller); PocketBase unsets their auth.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "TODO(#6): a deleted auth collection does not unbind realtime clients"]
 async fn deleted_auth_collection_unbinds_clients_like_pocketbase() {
     let members = "/api/collections/members/records";
     Scenario::new("realtime auth collection delete")

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::client::{Client, SendError};
 use super::message;
 use crate::model::id::{SECRET_ALPHABET, random_string};
+use crate::model::{Collection, CollectionSet};
 
 /// Messages a client may have queued before it counts as too slow.
 pub const QUEUE_CAPACITY: usize = 1024;
@@ -78,6 +79,29 @@ impl Broker {
                 self.unregister(client.id());
             }
             Err(SendError::Closed) => self.unregister(client.id()),
+        }
+    }
+
+    /// After a schema change: unbinds clients whose auth collection is gone or whose auth token
+    /// secret changed (every token of it is invalid now), and points the others at the new
+    /// collection definition. See `../shared/spec/realtime.md` §3.
+    pub fn revalidate_auth(&self, collections: &CollectionSet) {
+        let secret = |c: &Collection| c.auth.as_ref().map(|a| a.auth_token.secret.clone());
+        for client in self.snapshot() {
+            let Some(auth) = client.auth() else { continue };
+            match collections.find(&auth.collection.id) {
+                Some(current)
+                    if current.id == auth.collection.id
+                        && secret(current) == secret(&auth.collection) =>
+                {
+                    if !Arc::ptr_eq(current, &auth.collection) {
+                        let mut refreshed = (*auth).clone();
+                        refreshed.collection = current.clone();
+                        client.set_auth(Some(Arc::new(refreshed)));
+                    }
+                }
+                _ => client.set_auth(None),
+            }
         }
     }
 

@@ -350,16 +350,6 @@ fn maintain_auth(app: &App, event: &RecordEvent) {
     }
 }
 
-/// Unbinds every client authenticated as a record of `collection` (its secret rotated or the
-/// collection was deleted).
-pub fn forget_collection_auth(app: &App, collection: &Collection) {
-    for client in app.realtime().snapshot() {
-        if client.auth().is_some_and(|a| a.collection.id == collection.id) {
-            client.set_auth(None);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::net::{IpAddr, Ipv4Addr};

@@ -83,6 +83,11 @@ pub fn prepare_update(collection: &Collection, record: &mut Record) {
 /// record (PocketBase does the same on any password change).
 pub fn set_password_hash(record: &mut Record, hash: &str) {
     record.set(PASSWORD, hash);
+    rotate_token_key(record);
+}
+
+/// A new token key: every token issued for the record stops verifying.
+pub fn rotate_token_key(record: &mut Record) {
     record.set(TOKEN_KEY, id::random_string(50, id::SECRET_ALPHABET));
 }
 

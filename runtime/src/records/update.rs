@@ -20,7 +20,7 @@ use crate::app::App;
 use crate::auth::password;
 use crate::files::{Storage, UploadedFile};
 use crate::hooks::HookScope;
-use crate::model::record::PASSWORD;
+use crate::model::record::{EMAIL, PASSWORD};
 use crate::model::{
     Collection, CollectionSet, CollectionType, FieldError, Record, ValidationErrors,
 };
@@ -108,6 +108,11 @@ pub fn finish(
             auth_fields::check_update(&original, &record, &applied.auth, superuser || manager);
         if !errors.is_empty() {
             return Err(RecordError::Validation(Action::Update, errors));
+        }
+        // compat: an email change invalidates the record's tokens, as PocketBase does
+        // (auth.md §3).
+        if record.get(EMAIL) != original.get(EMAIL) {
+            save::rotate_token_key(&mut record);
         }
         if let Some(plain) = applied.auth.password.as_deref().filter(|p| !p.is_empty()) {
             if let Some(error) = save::check_plain_password(collection, plain) {
