@@ -494,17 +494,17 @@ async fn modules_the_host_cannot_link_are_rejected_at_load_naming_the_problem() 
 async fn adding_replacing_and_deleting_modules_takes_effect_without_a_restart() {
     let h = start(&[], Value::Null).await;
     let dir = h.hooks_dir();
-    let limit = Duration::from_millis(500);
+    let limit = Duration::from_secs(5);
     let answer =
         async |h: &Hooked| h.client.get("/api/hello/x").await.unwrap().json()["message"].clone();
 
     std::fs::copy(built().join("as_hello.wasm"), dir.join("hello.wasm")).unwrap();
     let added = within(limit, async || answer(&h).await == "Hello x!").await;
-    assert!(added.is_some(), "added module not live within 500 ms");
+    assert!(added.is_some(), "added module not live within 5 s");
 
     std::fs::write(dir.join("hello.wasm"), replaced_hello()).unwrap();
     let replaced = within(limit, async || answer(&h).await == "replaced").await;
-    assert!(replaced.is_some(), "replaced module not live within 500 ms");
+    assert!(replaced.is_some(), "replaced module not live within 5 s");
 
     // A broken version is rejected; the previous one stays live.
     std::fs::write(dir.join("hello.wasm"), b"\0asm\x01\0\0\0broken").unwrap();
@@ -517,7 +517,7 @@ async fn adding_replacing_and_deleting_modules_takes_effect_without_a_restart() 
     std::fs::remove_file(dir.join("hello.wasm")).unwrap();
     let removed =
         within(limit, async || h.client.get("/api/hello/x").await.unwrap().status == 404).await;
-    assert!(removed.is_some(), "deleted module still live after 500 ms");
+    assert!(removed.is_some(), "deleted module still live after 5 s");
 }
 
 #[tokio::test]
@@ -582,10 +582,11 @@ async fn compiled_modules_are_cached_across_restarts() {
         std::fs::copy(built().join("rust_slugify.wasm"), hooks.join("rust_slugify.wasm")).unwrap();
         server.start_hooks(false).await.unwrap();
         let status = server.app().hooks().status();
-        loads.push(status["modules"][0]["fromCache"].clone());
+        loads.push((status["modules"][0]["fromCache"].clone(), status));
         server.stop().await.unwrap();
     }
-    assert_eq!(loads, [json!(false), json!(true)]);
+    let from_cache: Vec<&Value> = loads.iter().map(|(f, _)| f).collect();
+    assert_eq!(from_cache, [&json!(false), &json!(true)], "hooks status per start: {loads:#?}");
     let entries: Vec<String> = std::fs::read_dir(cache.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
