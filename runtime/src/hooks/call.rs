@@ -58,6 +58,7 @@ pub fn call_sync(
     state: HostState,
     entry: Entry<'_>,
 ) -> Result<Vec<u8>, CallFailure> {
+    let _running = module.ticker.enter();
     let mut store = new_store(module, state);
     let result = (|| -> wasmtime::Result<Vec<u8>> {
         let instance = module.pre_sync.instantiate(&mut store)?;
@@ -91,6 +92,7 @@ pub async fn call_async(
     entry: Entry<'_>,
 ) -> Result<Vec<u8>, CallFailure> {
     let limit = state.deadline.saturating_duration_since(Instant::now()) + AWAIT_GRACE;
+    let _running = module.ticker.enter();
     let mut store = new_store(module, state);
     let run = async {
         let instance = module.pre_async.instantiate_async(&mut store).await?;

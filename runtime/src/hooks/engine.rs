@@ -1,8 +1,12 @@
 //! The one wasmtime `Engine` of an app: Cranelift, the pooling allocator sized for the
 //! configured number of concurrent instances (with 2 MiB of each memory kept resident, so a
-//! fresh instance per call costs a few µs), epoch interruption driven by a 1 ms ticker thread,
-//! and the two linkers every module is checked against (see `host.rs`).
+//! fresh instance per call costs a few µs), epoch interruption driven by a 1 ms ticker thread
+//! that only runs while a call does (parked otherwise, so an idle server does not wake 1000
+//! times a second), and the two linkers every module is checked against (see `host.rs`).
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::Thread;
 use std::time::Duration;
 
 use wasmtime::{
@@ -28,6 +32,8 @@ pub struct HookEngine {
     pub linker_async: Linker<HostState>,
     /// Host functions for calls on the writer thread, inside the write transaction.
     pub linker_sync: Linker<HostState>,
+    /// The epoch ticker; every call holds a [`Running`] from it.
+    pub ticker: Arc<Ticker>,
 }
 
 impl HookEngine {
@@ -56,8 +62,8 @@ impl HookEngine {
             Engine::new(&config).map_err(|e| format!("cannot start the wasm engine: {e}"))?;
         let linker_async = host::linker(&engine, true).map_err(|e| e.to_string())?;
         let linker_sync = host::linker(&engine, false).map_err(|e| e.to_string())?;
-        start_ticker(&engine);
-        Ok(Self { engine, linker_async, linker_sync })
+        let ticker = Ticker::start(&engine);
+        Ok(Self { engine, linker_async, linker_sync, ticker })
     }
 
     /// A hash of everything that makes compiled code incompatible (cache key part).
@@ -69,19 +75,73 @@ impl HookEngine {
     }
 }
 
-/// Advances the epoch every tick until the engine is gone.
-fn start_ticker(engine: &Engine) {
-    let weak = engine.weak();
-    let spawned = std::thread::Builder::new().name("hooks-epoch".to_owned()).spawn(move || {
-        while let Some(engine) = weak.upgrade() {
-            engine.increment_epoch();
-            drop(engine);
-            // A dedicated thread, never a tokio worker.
-            #[allow(clippy::disallowed_methods)]
-            std::thread::sleep(TICK);
+impl Drop for HookEngine {
+    fn drop(&mut self) {
+        self.ticker.stop();
+    }
+}
+
+/// Advances the engine's epoch every [`TICK`] while at least one call runs.
+#[derive(Debug, Default)]
+pub struct Ticker {
+    running: AtomicUsize,
+    stopped: AtomicBool,
+    thread: OnceLock<Thread>,
+}
+
+/// Keeps the ticker going while held (one per call).
+pub struct Running(Arc<Ticker>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Ticker {
+    /// Starts the (parked) ticker thread of `engine`.
+    fn start(engine: &Engine) -> Arc<Self> {
+        let ticker = Arc::new(Self::default());
+        let (weak, shared) = (engine.weak(), ticker.clone());
+        let spawned = std::thread::Builder::new().name("hooks-epoch".to_owned()).spawn(move || {
+            // Published before `running` is first read: a call that starts before this line
+            // is seen below, one that starts after it finds the thread to wake.
+            let _ = shared.thread.set(std::thread::current());
+            std::sync::atomic::fence(Ordering::SeqCst);
+            while !shared.stopped.load(Ordering::SeqCst) {
+                if shared.running.load(Ordering::SeqCst) == 0 {
+                    std::thread::park();
+                    continue;
+                }
+                let Some(engine) = weak.upgrade() else { break };
+                engine.increment_epoch();
+                drop(engine);
+                // A dedicated thread, never a tokio worker.
+                #[allow(clippy::disallowed_methods)]
+                std::thread::sleep(TICK);
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "cannot start the hooks epoch ticker: hook deadlines will not fire");
         }
-    });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "cannot start the hooks epoch ticker: hook deadlines will not fire");
+        ticker
+    }
+
+    /// Marks a call as running until the guard is dropped.
+    pub fn enter(self: &Arc<Self>) -> Running {
+        if self.running.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::sync::atomic::fence(Ordering::SeqCst);
+            if let Some(thread) = self.thread.get() {
+                thread.unpark();
+            }
+        }
+        Running(self.clone())
+    }
+
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.get() {
+            thread.unpark();
+        }
     }
 }

@@ -82,6 +82,7 @@ pub fn load(
         reactor,
         loaded_at: chrono::Utc::now().to_rfc3339(),
         from_cache,
+        ticker: engine.ticker.clone(),
     };
     let deadline = Instant::now() + Duration::from_secs(1);
     let state = HostState::new(&info, OpContext::detached(info.clone()), deadline, false);

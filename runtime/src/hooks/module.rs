@@ -9,6 +9,7 @@ use wasmbase_abi::Manifest;
 use wasmtime::InstancePre;
 
 use super::config::{Limits, ServerConfig};
+use super::engine::Ticker;
 use super::host::HostState;
 
 /// Identity, limits and server-given settings of a module.
@@ -71,6 +72,8 @@ pub struct LoadedModule {
     pub loaded_at: String,
     /// Whether the compiled code came from the precompile cache.
     pub from_cache: bool,
+    /// The engine's epoch ticker, kept running by every call.
+    pub ticker: Arc<Ticker>,
 }
 
 impl LoadedModule {
@@ -84,6 +87,7 @@ impl LoadedModule {
             reactor: self.reactor,
             loaded_at: self.loaded_at.clone(),
             from_cache: self.from_cache,
+            ticker: self.ticker.clone(),
         }
     }
 }
