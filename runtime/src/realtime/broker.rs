@@ -70,7 +70,7 @@ impl Broker {
         self.clients.read().values().cloned().collect()
     }
 
-    /// Queues `message` for `client`; a client that cannot take it is disconnected.
+    /// Queues a message body for `client`; a client that cannot take it is disconnected.
     pub fn deliver(&self, client: &Client, message: Bytes) {
         match client.send(message) {
             Ok(()) => {}
@@ -112,7 +112,7 @@ impl Broker {
         if !client.subscriptions().iter().any(|s| s.raw == event) {
             return false;
         }
-        self.deliver(&client, message::encode(client.id(), event, data));
+        self.deliver(&client, message::body(event, data));
         true
     }
 }

@@ -26,6 +26,7 @@ pub enum SendError {
 #[derive(Debug)]
 pub struct Client {
     id: String,
+    prefix: Bytes,
     ip: IpAddr,
     state: RwLock<State>,
     queue: mpsc::Sender<Bytes>,
@@ -41,12 +42,18 @@ impl Client {
     /// A client with an empty subscription set; returns the receiving end of its queue.
     pub fn new(id: String, ip: IpAddr, capacity: usize) -> (Self, mpsc::Receiver<Bytes>) {
         let (queue, rx) = mpsc::channel(capacity.max(1));
-        (Self { id, ip, state: RwLock::new(State::default()), queue }, rx)
+        let prefix = super::message::prefix(&id);
+        (Self { id, prefix, ip, state: RwLock::new(State::default()), queue }, rx)
     }
 
     /// The 40-character client id.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// `id:<clientId>\n`, written before every message body.
+    pub fn prefix(&self) -> &Bytes {
+        &self.prefix
     }
 
     /// The IP the SSE connection came from.
@@ -80,7 +87,7 @@ impl Client {
         state.auth = auth;
     }
 
-    /// Queues an encoded message without waiting.
+    /// Queues a message body (see `message::body`) without waiting.
     pub fn send(&self, message: Bytes) -> Result<(), SendError> {
         self.queue.try_send(message).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => SendError::Full,

@@ -101,10 +101,7 @@ async fn deliver(app: &App, event: &RecordEvent) {
     for delivery in now {
         let data =
             renders.plain(event, &delivery.request, delivery.manager, delivery.fields.as_deref());
-        broker.deliver(
-            &delivery.client,
-            message::encode(delivery.client.id(), &delivery.name, &data),
-        );
+        broker.deliver(&delivery.client, renders.body(&delivery.name, data));
     }
     drop(checker);
     if later.is_empty() {
@@ -144,10 +141,7 @@ async fn deliver(app: &App, event: &RecordEvent) {
                 continue;
             }
         };
-        broker.deliver(
-            &delivery.client,
-            message::encode(delivery.client.id(), &delivery.name, &data),
-        );
+        broker.deliver(&delivery.client, renders.body(&delivery.name, data));
     }
 }
 
@@ -296,13 +290,27 @@ fn finish(event: &RecordEvent, record: Map<String, Value>, fields: Option<&str>)
     Bytes::from(out)
 }
 
-/// Renders without expand, shared between subscribers who see the same thing.
+/// Renders without expand, and encoded message bodies, shared between subscribers who get
+/// the same thing.
 #[derive(Default)]
 struct RenderCache {
     entries: Vec<(Visibility, Option<String>, Bytes)>,
+    /// (subscription name, data, body); the data is kept so its address stays its identity.
+    bodies: Vec<(String, Bytes, Bytes)>,
 }
 
 impl RenderCache {
+    /// The message body for `data` under the subscription `name`.
+    fn body(&mut self, name: &str, data: Bytes) -> Bytes {
+        let same = |d: &Bytes| d.as_ptr() == data.as_ptr() && d.len() == data.len();
+        if let Some((_, _, body)) = self.bodies.iter().find(|(n, d, _)| n == name && same(d)) {
+            return body.clone();
+        }
+        let body = message::body(name, &data);
+        self.bodies.push((name.to_owned(), data, body.clone()));
+        body
+    }
+
     fn plain(
         &mut self,
         event: &RecordEvent,

@@ -7,12 +7,20 @@ use bytes::{BufMut, Bytes, BytesMut};
 /// The name of the first message of every connection.
 pub const CONNECT_EVENT: &str = "PB_CONNECT";
 
-/// One encoded message.
-pub fn encode(client_id: &str, event: &str, data: &[u8]) -> Bytes {
-    let mut out = BytesMut::with_capacity(client_id.len() + event.len() + data.len() + 20);
+/// The part of every message that names the client: `id:<clientId>\n`. Made once per client;
+/// each message is this followed by a [`body`] shared by every client that gets it.
+pub fn prefix(client_id: &str) -> Bytes {
+    let mut out = BytesMut::with_capacity(client_id.len() + 4);
     out.put_slice(b"id:");
     out.put_slice(client_id.as_bytes());
-    out.put_slice(b"\nevent:");
+    out.put_u8(b'\n');
+    out.freeze()
+}
+
+/// The rest of a message: `event:<name>\ndata:<json>\n\n`.
+pub fn body(event: &str, data: &[u8]) -> Bytes {
+    let mut out = BytesMut::with_capacity(event.len() + data.len() + 14);
+    out.put_slice(b"event:");
     out.put_slice(event.as_bytes());
     out.put_slice(b"\ndata:");
     out.put_slice(data);
@@ -20,10 +28,10 @@ pub fn encode(client_id: &str, event: &str, data: &[u8]) -> Bytes {
     out.freeze()
 }
 
-/// The `PB_CONNECT` message for `client_id`.
+/// The body of the `PB_CONNECT` message for `client_id`.
 pub fn connect(client_id: &str) -> Bytes {
     let data = serde_json::json!({ "clientId": client_id }).to_string();
-    encode(client_id, CONNECT_EVENT, data.as_bytes())
+    body(CONNECT_EVENT, data.as_bytes())
 }
 
 #[cfg(test)]
@@ -32,9 +40,7 @@ mod tests {
 
     #[test]
     fn connect_message_matches_pocketbase_bytes() {
-        assert_eq!(
-            &connect("abc")[..],
-            b"id:abc\nevent:PB_CONNECT\ndata:{\"clientId\":\"abc\"}\n\n"
-        );
+        let message = [prefix("abc"), connect("abc")].concat();
+        assert_eq!(message, b"id:abc\nevent:PB_CONNECT\ndata:{\"clientId\":\"abc\"}\n\n");
     }
 }

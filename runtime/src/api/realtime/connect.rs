@@ -34,12 +34,13 @@ pub async fn connect(
     let ip = client_ip(&app.settings().trusted_proxy, &headers, peer);
     let broker = app.realtime().clone();
     let (client, queue) = broker.register(ip);
-    let first = message::connect(client.id());
     let stream = ClientStream {
         id: client.id().to_owned(),
+        prefix: client.prefix().clone(),
         broker,
         queue,
-        first: Some(first),
+        pending: None,
+        first: Some(message::connect(client.id())),
         ends: Instant::now() + MAX_LIFETIME,
     };
     tracing::debug!(client = stream.id, "realtime client connected");
@@ -52,25 +53,37 @@ pub async fn connect(
     response
 }
 
-/// The state of one client's SSE body; dropping it forgets the client.
+/// The state of one client's SSE body; dropping it forgets the client. Every message goes
+/// out as two chunks, the client's `id:` line and a body shared with the other clients (hyper
+/// writes both with one `writev`), so a fan-out copies nothing per client.
 struct ClientStream {
     id: String,
+    prefix: Bytes,
     broker: Arc<Broker>,
     queue: mpsc::Receiver<Bytes>,
+    /// The body to send after the prefix just sent.
+    pending: Option<Bytes>,
     first: Option<Bytes>,
     ends: Instant,
 }
 
 impl ClientStream {
     async fn next(mut self) -> Option<(Result<Bytes, Infallible>, Self)> {
-        if let Some(first) = self.first.take() {
-            return Some((Ok(first), self));
+        if let Some(body) = self.pending.take() {
+            return Some((Ok(body), self));
         }
-        let deadline = (Instant::now() + IDLE_TIMEOUT).min(self.ends);
-        match tokio::time::timeout_at(deadline, self.queue.recv()).await {
-            Ok(Some(message)) => Some((Ok(message), self)),
-            Ok(None) | Err(_) => None,
-        }
+        let body = match self.first.take() {
+            Some(first) => first,
+            None => {
+                let deadline = (Instant::now() + IDLE_TIMEOUT).min(self.ends);
+                match tokio::time::timeout_at(deadline, self.queue.recv()).await {
+                    Ok(Some(body)) => body,
+                    Ok(None) | Err(_) => return None,
+                }
+            }
+        };
+        self.pending = Some(body);
+        Some((Ok(self.prefix.clone()), self))
     }
 }
 
