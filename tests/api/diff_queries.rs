@@ -123,11 +123,13 @@ const POST_FIELDS: &[&str] = &[
     "body:excerpt()",
     "body:excerpt",
     "body:nope(1)",
-    // TODO(#5): `body:excerpt(10,true),body` — PocketBase lets the later plain `body` win (the
-    // full HTML); wasmbase keeps the excerpt.
+    "body:excerpt(10,true),body",
     "body,body:excerpt(10,true)",
-    // TODO(#5): `*:excerpt(3)` — PocketBase cuts every top-level string to 3 characters
-    // (`"title":"Hel"`, `"id":"pos"`); wasmbase ignores the modifier on `*`.
+    "title:excerpt(2),title:excerpt(4)",
+    "*:excerpt(3)",
+    "id,*:excerpt(2,true)",
+    "title:excerpt(4),*",
+    "*:excerpt(3),*",
     "id:excerpt(3),views:excerpt(1),tags:excerpt(2)",
     "meta.n",
     "meta.arr",
@@ -161,6 +163,7 @@ fn fields_steps() -> Vec<Step> {
         view("posts", POST_HELLO, "?expand=tags&fields=expand.tags.*"),
         view("posts", POST_HELLO, "?expand=tags&fields=expand.*"),
         view("posts", POST_HELLO, "?expand=tags&fields=expand.tags.name:excerpt(1,true)"),
+        view("posts", POST_HELLO, "?expand=tags&fields=id,expand.tags.*:excerpt(2)"),
         view("posts", POST_HELLO, "?expand=comments_via_post.user&fields=id,expand.comments_via_post.message,expand.comments_via_post.expand.user.name")
             .as_superuser(),
         view(

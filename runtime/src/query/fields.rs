@@ -19,6 +19,8 @@ struct Node {
     children: BTreeMap<String, Node>,
     /// `*` at this level: keep every key (children still narrow the listed ones).
     all: bool,
+    /// `*:excerpt(...)`: applied to the string values of the keys not listed by name.
+    all_excerpt: Option<(usize, bool)>,
     /// Leaf: keep the whole value.
     whole: bool,
     excerpt: Option<(usize, bool)>,
@@ -48,15 +50,15 @@ impl FieldsPicker {
             for (i, part) in parts.iter().enumerate() {
                 let part = part.trim();
                 if part == "*" {
+                    // As for a named key, the last `*` listed decides the modifier.
                     node.all = true;
+                    node.all_excerpt = excerpt;
                     break;
                 }
                 node = node.children.entry(part.to_owned()).or_default();
                 if i + 1 == parts.len() {
                     node.whole = true;
-                    if excerpt.is_some() {
-                        node.excerpt = excerpt;
-                    }
+                    node.excerpt = excerpt;
                 }
             }
         }
@@ -88,7 +90,7 @@ fn pick(node: &Node, value: Value) -> Value {
                         out.insert(key, pick_child(child, child_value));
                     }
                     None if node.all => {
-                        out.insert(key, child_value);
+                        out.insert(key, shorten(child_value, node.all_excerpt));
                     }
                     None => {}
                 }
@@ -99,12 +101,19 @@ fn pick(node: &Node, value: Value) -> Value {
     }
 }
 
+/// `value` through an `:excerpt` modifier, if any (strings only; other values as they are).
+fn shorten(value: Value, modifier: Option<(usize, bool)>) -> Value {
+    match (value, modifier) {
+        (Value::String(text), Some((max, ellipsis))) => {
+            Value::String(excerpt(&text, max, ellipsis))
+        }
+        (value, _) => value,
+    }
+}
+
 fn pick_child(node: &Node, value: Value) -> Value {
-    if let Some((max, ellipsis)) = node.excerpt {
-        return match value {
-            Value::String(text) => Value::String(excerpt(&text, max, ellipsis)),
-            other => other,
-        };
+    if node.excerpt.is_some() {
+        return shorten(value, node.excerpt);
     }
     if node.children.is_empty() && !node.all {
         return value;
@@ -207,5 +216,24 @@ mod tests {
         );
         assert!(FieldsPicker::parse("body:excerpt(0)").is_err());
         assert!(FieldsPicker::parse("body:nope").is_err());
+    }
+
+    #[test]
+    fn the_last_mention_of_a_key_decides_its_modifier() {
+        let value = json!({"body": "Some long body", "title": "Hello"});
+        assert_eq!(apply("body:excerpt(4),body", value.clone()), json!({"body": "Some long body"}));
+        assert_eq!(apply("body,body:excerpt(4)", value.clone()), json!({"body": "Some"}));
+        assert_eq!(apply("title:excerpt(2),title:excerpt(4)", value), json!({"title": "Hell"}));
+    }
+
+    #[test]
+    fn star_with_excerpt_shortens_the_strings_not_listed_by_name() {
+        let value = json!({"id": "abcdef", "title": "Hello world", "n": 5, "tags": {"a": "long"}});
+        assert_eq!(
+            apply("id,title:excerpt(4),*:excerpt(2,true)", value),
+            json!({"id": "abcdef", "title": "Hell", "n": 5, "tags": {"a": "long"}})
+        );
+        let value = json!({"id": "abcdef", "p": "p"});
+        assert_eq!(apply("*:excerpt(3)", value), json!({"id": "abc", "p": "p"}));
     }
 }
