@@ -36,9 +36,7 @@ pub fn list(
         } else {
             "_rowid_"
         };
-        let count: i64 = conn
-            .prepare_cached(&compiled.count_sql(column))?
-            .query_row(rusqlite::params_from_iter(compiled.params.iter()), |row| row.get(0))?;
+        let count = super::count_cache::count(conn, &compiled.count_sql(column), &compiled.params)?;
         Some(usize::try_from(count).unwrap_or(0))
     };
     let mut paged = compiled.clone();

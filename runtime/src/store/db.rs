@@ -211,6 +211,9 @@ fn open_connection(
     if writer {
         // journal_mode is persistent; setting it once from the writer is enough.
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    } else {
+        // Readers never write; caches keyed by the database's version rely on it.
+        conn.execute_batch("PRAGMA query_only = ON")?;
     }
     conn.execute_batch(&format!(
         "PRAGMA synchronous = NORMAL;
