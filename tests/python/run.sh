@@ -8,7 +8,8 @@ cd "$(dirname "$0")/../.."
 venv="${WASMBASE_PY_VENV:-.venv-ci}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r tests/python/requirements.txt
-wasmbase="${WASMBASE_BIN:-target/debug/wasmbase}"
+# Absolute: the tests start servers in their own working directories.
+wasmbase="$(realpath "${WASMBASE_BIN:-target/debug/wasmbase}")"
 reference="$(command -v pocketbase-ref)"
 for test in tests/python/*_test.py; do
   for server in "$wasmbase" "$reference"; do
