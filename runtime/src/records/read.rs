@@ -44,7 +44,12 @@ pub fn list(
         paged.push_param(SqlValue::Integer(i64::try_from(page.per_page).unwrap_or(i64::MAX)));
     let offset =
         paged.push_param(SqlValue::Integer(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
-    let sql = format!("{} LIMIT {limit} OFFSET {offset}", paged.select_sql());
+    let sql = if collection.collection_type == crate::model::CollectionType::View {
+        // Views have no rowid to fetch rows by.
+        format!("{} LIMIT {limit} OFFSET {offset}", paged.select_sql())
+    } else {
+        paged.page_sql(&limit, &offset)
+    };
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(paged.params.iter()))?;
     let mut records = Vec::with_capacity(page.per_page.min(64));

@@ -73,6 +73,27 @@ impl Compiled {
         )
     }
 
+    /// One page of `select_sql` (with the `limit` and `offset` placeholders). A sorted page
+    /// of a plain table (no joins) is found by sorting only the rowids of the matching rows,
+    /// then fetched by rowid in that order: SQLite sorts under a `LIMIT` by keeping the top
+    /// rows in an ephemeral B-tree, whole rows included, which is most of a list request's
+    /// time. The inner query is exactly the plain one's (same WHERE, ORDER BY, LIMIT, OFFSET,
+    /// hence the same rows in the same order, ties included); `CROSS JOIN` keeps it the outer
+    /// loop, so its order is the result's.
+    pub fn page_sql(&self, limit: &str, offset: &str) -> String {
+        if self.distinct || !self.joins.is_empty() || self.order_by.is_empty() {
+            return format!("{} LIMIT {limit} OFFSET {offset}", self.select_sql());
+        }
+        let table = &self.table;
+        format!(
+            "SELECT {table}.* FROM (SELECT {table}.`_rowid_` AS `__rid` FROM {}{}{} LIMIT {limit} \
+             OFFSET {offset}) AS `__page` CROSS JOIN {table} ON {table}.`_rowid_` = `__page`.`__rid`",
+            self.from_clause(),
+            self.where_clause(),
+            self.order_clause()
+        )
+    }
+
     /// `SELECT COUNT(DISTINCT <table>.<column>) FROM ... [WHERE ...]`, as PocketBase counts
     /// list totals (`_rowid_` for tables, `id` for views).
     pub fn count_sql(&self, column: &str) -> String {
@@ -119,6 +140,78 @@ pub(crate) fn referenced_params<'s>(pieces: impl IntoIterator<Item = &'s String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows with many ties in every sort key, and an index the inner query could pick.
+    fn tied_rows() -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE `t` (`id` TEXT PRIMARY KEY, `created` TEXT, `views` NUMERIC, `body` TEXT);
+             CREATE INDEX `idx_views` ON `t` (`views`);",
+        )
+        .unwrap();
+        for i in 0..600 {
+            conn.execute(
+                "INSERT INTO `t` VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![
+                    format!("id{:04}", (i * 7919) % 600),
+                    format!("2026-01-0{} 00:00:00.000Z", i % 3),
+                    (i * 31) % 5,
+                    "x".repeat(200 + i % 50),
+                ],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    fn ids(conn: &rusqlite::Connection, sql: &str, params: &[SqlValue]) -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |row| row.get::<_, String>(0))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn keyed_pages_are_the_plain_pages_ties_included() {
+        let conn = tied_rows();
+        let orders: [&[&str]; 5] = [
+            &["`t`.`created` DESC"],
+            &["`t`.`views` ASC"],
+            &["`t`.`created` ASC", "`t`.`views` DESC"],
+            &["`t`.`views` DESC", "`t`.`_rowid_` DESC"],
+            &["`t`.`body` ASC"],
+        ];
+        let conditions = ["", "`t`.`views` > ?1", "`t`.`views` = ?1"];
+        for order in orders {
+            for condition in conditions {
+                for (limit, offset) in [(20, 0), (20, 40), (7, 593), (50, 580), (1000, 0)] {
+                    let mut compiled = Compiled {
+                        table: "`t`".to_owned(),
+                        joins: Vec::new(),
+                        condition: condition.to_owned(),
+                        order_by: order.iter().map(|o| (*o).to_owned()).collect(),
+                        params: if condition.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![SqlValue::Integer(2)]
+                        },
+                        distinct: false,
+                    };
+                    let l = compiled.push_param(SqlValue::Integer(limit));
+                    let o = compiled.push_param(SqlValue::Integer(offset));
+                    let plain = format!("{} LIMIT {l} OFFSET {o}", compiled.select_sql());
+                    let keyed = compiled.page_sql(&l, &o);
+                    assert!(keyed.contains("CROSS JOIN"), "{keyed}");
+                    assert_eq!(
+                        ids(&conn, &keyed, &compiled.params),
+                        ids(&conn, &plain, &compiled.params),
+                        "{keyed}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn parameter_references_skip_quoted_text() {
