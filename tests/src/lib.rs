@@ -29,3 +29,18 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .unwrap_or(0)
 }
+
+/// Waits (15 s at most) until `url`'s `/api/health` answers 2xx; `name` is for the error.
+pub async fn wait_healthy(url: &str, name: &str) -> anyhow::Result<()> {
+    use std::time::{Duration, Instant};
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        let response = client.get(format!("{url}/api/health")).send().await;
+        if response.is_ok_and(|r| r.status().is_success()) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("{name} did not become healthy at {url}")
+}

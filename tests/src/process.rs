@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -57,21 +56,8 @@ impl ServerProcess {
             .stderr(Stdio::null())
             .spawn()?;
         let server = Self { child, _dir: dir, url: format!("http://127.0.0.1:{port}") };
-        server.wait_healthy().await?;
+        crate::wait_healthy(&server.url, "wasmbase").await?;
         Ok(server)
-    }
-
-    async fn wait_healthy(&self) -> anyhow::Result<()> {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < deadline {
-            let response = client.get(format!("{}/api/health", self.url)).send().await;
-            if response.is_ok_and(|r| r.status().is_success()) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        anyhow::bail!("wasmbase did not become healthy at {}", self.url)
     }
 
     /// `http://127.0.0.1:<port>`.

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -53,21 +52,8 @@ impl RefServer {
             .stderr(Stdio::null())
             .spawn()?;
         let server = Self { child, dir, url: format!("http://127.0.0.1:{port}") };
-        server.wait_healthy().await?;
+        crate::wait_healthy(&server.url, "pocketbase-ref").await?;
         Ok(server)
-    }
-
-    async fn wait_healthy(&self) -> anyhow::Result<()> {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < deadline {
-            let response = client.get(format!("{}/api/health", self.url)).send().await;
-            if response.is_ok_and(|r| r.status().is_success()) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        anyhow::bail!("pocketbase-ref did not become healthy at {}", self.url)
     }
 
     /// `http://127.0.0.1:<port>`.
