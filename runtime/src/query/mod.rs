@@ -9,3 +9,5 @@ pub mod page;
 pub mod params;
 pub mod sql;
 pub mod sql_eval;
+#[cfg(test)]
+pub(crate) mod test_rng;

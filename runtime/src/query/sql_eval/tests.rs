@@ -16,29 +16,9 @@ use crate::model::field::{
 };
 use crate::model::{Collection, CollectionSet, CollectionType, DateTime, Field, FieldOptions};
 use crate::query::sql::{AuthRecord, QueryBuilder, RequestContext, RequestKind};
+use crate::query::test_rng::Rng;
 use crate::store::schema::create_table_sql;
 use crate::store::value::json_to_column;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap()
-    }
-
-    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())].clone()
-    }
-}
 
 fn text(name: &str) -> Field {
     Field::new(name, FieldOptions::Text(TextOptions::default()))

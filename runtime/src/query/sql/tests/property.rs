@@ -8,26 +8,7 @@ use super::fixture::*;
 use crate::query::filter::{Expr, ExprList, Operand, parse_filter, parse_sort};
 use crate::query::sql::{Access, QueryBuilder, RequestContext};
 
-pub(super) struct Rng(pub(super) u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap_or(0)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use crate::query::test_rng::Rng;
 
 const IDENTIFIERS: &[&str] = &[
     "title",
