@@ -58,20 +58,7 @@ pub fn create_in(
     let view_error = views::derive_fields(tx, &all, &mut collection);
     normalize(&mut collection, None, &|id| all.all().iter().any(|c| c.id == id));
     rewrite_index_tables(&mut collection);
-    let internal = internal_tables(tx, &all)?;
-    let check = |c: &Collection, rule: &str| check_rule(c, &all, rule);
-    let ctx = ValidationContext {
-        existing: None,
-        all: &all,
-        unknown_type: unknown_type.as_deref(),
-        internal_tables: &internal,
-        check_rule: &check,
-    };
-    let mut errors = validate_collection(&collection, &ctx);
-    if let Some(error) = view_error {
-        errors.add("viewQuery", error);
-    }
-    errors.into_result().map_err(CollectionError::Validation)?;
+    validate(tx, &all, None, &collection, unknown_type.as_deref(), view_error)?;
     let now = DateTime::now().to_string();
     collection.created.clone_from(&now);
     collection.updated = now;
@@ -105,20 +92,7 @@ fn update_at_depth(
         all.all().iter().any(|c| c.id == id && c.id != existing.id)
     });
     rewrite_index_tables(&mut collection);
-    let internal = internal_tables(tx, all)?;
-    let check = |c: &Collection, rule: &str| check_rule(c, all, rule);
-    let ctx = ValidationContext {
-        existing: Some(existing),
-        all,
-        unknown_type: unknown_type.as_deref(),
-        internal_tables: &internal,
-        check_rule: &check,
-    };
-    let mut errors = validate_collection(&collection, &ctx);
-    if let Some(error) = view_error {
-        errors.add("viewQuery", error);
-    }
-    errors.into_result().map_err(CollectionError::Validation)?;
+    validate(tx, all, Some(existing), &collection, unknown_type.as_deref(), view_error)?;
     rotate_secrets(existing, &mut collection);
     collection.created.clone_from(&existing.created);
     collection.updated = DateTime::now().to_string();
@@ -149,6 +123,32 @@ fn rewrite_index_tables(collection: &mut Collection) {
             *sql = index.to_sql_for(&collection.name);
         }
     }
+}
+
+/// Every check of a collection about to be saved (as new, or replacing `existing`), with the
+/// view query's error if deriving its fields failed.
+fn validate(
+    tx: &Transaction<'_>,
+    all: &CollectionSet,
+    existing: Option<&Collection>,
+    collection: &Collection,
+    unknown_type: Option<&str>,
+    view_error: Option<FieldError>,
+) -> Result<(), CollectionError> {
+    let internal = internal_tables(tx, all)?;
+    let check = |c: &Collection, rule: &str| check_rule(c, all, rule);
+    let ctx = ValidationContext {
+        existing,
+        all,
+        unknown_type,
+        internal_tables: &internal,
+        check_rule: &check,
+    };
+    let mut errors = validate_collection(collection, &ctx);
+    if let Some(error) = view_error {
+        errors.add("viewQuery", error);
+    }
+    errors.into_result().map_err(CollectionError::Validation)
 }
 
 /// Tables in the database that are not collections (`_collections`, `_params`, ...).
