@@ -26,12 +26,8 @@ fn unescape(text: &str) -> Option<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let digits = std::str::from_utf8(hex).ok()?;
-                if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(digits, 16).ok()?);
+                let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+                out.push(u8::try_from(hex(i + 1)? << 4 | hex(i + 2)?).ok()?);
                 i += 3;
             }
             b'+' => {
