@@ -34,13 +34,13 @@ pub async fn connect(
     let ip = client_ip(&app.settings().trusted_proxy, &headers, peer);
     let broker = app.realtime().clone();
     let (client, queue) = broker.register(ip);
+    broker.deliver(&client, message::connect(client.id()));
     let stream = ClientStream {
         id: client.id().to_owned(),
         prefix: client.prefix().clone(),
         broker,
         queue,
         pending: None,
-        first: Some(message::connect(client.id())),
         ends: Instant::now() + MAX_LIFETIME,
     };
     tracing::debug!(client = stream.id, "realtime client connected");
@@ -63,7 +63,6 @@ struct ClientStream {
     queue: mpsc::Receiver<Bytes>,
     /// The body to send after the prefix just sent.
     pending: Option<Bytes>,
-    first: Option<Bytes>,
     ends: Instant,
 }
 
@@ -72,15 +71,9 @@ impl ClientStream {
         if let Some(body) = self.pending.take() {
             return Some((Ok(body), self));
         }
-        let body = match self.first.take() {
-            Some(first) => first,
-            None => {
-                let deadline = (Instant::now() + IDLE_TIMEOUT).min(self.ends);
-                match tokio::time::timeout_at(deadline, self.queue.recv()).await {
-                    Ok(Some(body)) => body,
-                    Ok(None) | Err(_) => return None,
-                }
-            }
+        let deadline = (Instant::now() + IDLE_TIMEOUT).min(self.ends);
+        let Ok(Some(body)) = tokio::time::timeout_at(deadline, self.queue.recv()).await else {
+            return None;
         };
         self.pending = Some(body);
         Some((Ok(self.prefix.clone()), self))
