@@ -7,7 +7,6 @@
 
 pub mod auth_fields;
 pub mod batch;
-pub mod count_cache;
 pub mod create;
 pub mod delete;
 pub mod error;

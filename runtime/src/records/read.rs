@@ -27,16 +27,14 @@ pub fn list(
     compiled: &Compiled,
     page: &Pagination,
 ) -> Result<ListPage, RecordError> {
+    let view = collection.collection_type == crate::model::CollectionType::View;
     let total = if page.skip_total {
         None
     } else {
         // compat: PocketBase counts `_rowid_` of tables and `id` of views (records.md, list).
-        let column = if collection.collection_type == crate::model::CollectionType::View {
-            "id"
-        } else {
-            "_rowid_"
-        };
-        let count = super::count_cache::count(conn, &compiled.count_sql(column), &compiled.params)?;
+        let column = if view { "id" } else { "_rowid_" };
+        let count =
+            crate::store::count_cache::count(conn, &compiled.count_sql(column), &compiled.params)?;
         Some(usize::try_from(count).unwrap_or(0))
     };
     let mut paged = compiled.clone();
@@ -44,7 +42,7 @@ pub fn list(
         paged.push_param(SqlValue::Integer(i64::try_from(page.per_page).unwrap_or(i64::MAX)));
     let offset =
         paged.push_param(SqlValue::Integer(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
-    let sql = if collection.collection_type == crate::model::CollectionType::View {
+    let sql = if view {
         // Views have no rowid to fetch rows by.
         format!("{} LIMIT {limit} OFFSET {offset}", paged.select_sql())
     } else {

@@ -5,7 +5,7 @@
 //!
 //! "Not changed" is asked of SQLite itself on every use: `PRAGMA data_version` moves when any
 //! other connection (another thread, another process) commits. Only read-only connections
-//! (`PRAGMA query_only`, set on the reader threads) cache, so nothing uncommitted of their own
+//! (`PRAGMA query_only`, set on the reader threads by `db.rs`) cache, so nothing uncommitted of their own
 //! can be remembered; the writer always counts. Queries whose result can move with the clock
 //! alone (SQLite's date and time functions, `random()`) are never cached.
 

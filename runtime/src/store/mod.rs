@@ -6,6 +6,7 @@
 //! see SQL.
 
 pub mod collections;
+pub mod count_cache;
 pub mod db;
 pub mod error;
 pub mod functions;
