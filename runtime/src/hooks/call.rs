@@ -1,7 +1,7 @@
 //! One call into a module: a fresh `Store` and instance from the module's `InstancePre` (no
 //! state survives between calls), the memory cap and the epoch deadline set on the store, the
 //! payload written through `pb_alloc`, `pb_handle` (or `pb_manifest`) called, and the answer
-//! copied out. Async calls (tokio) yield every tick and sit under a tokio timeout as well; sync
+//! copied out. Async calls (tokio) yield at every epoch tick (10 ms) and sit under a tokio timeout as well; sync
 //! calls run on the writer thread. A trap, timeout or memory-cap hit becomes a `CallFailure`
 //! with a one-line reason; the instance is dropped.
 
@@ -58,7 +58,7 @@ pub fn call_sync(
     state: HostState,
     entry: Entry<'_>,
 ) -> Result<Vec<u8>, CallFailure> {
-    let _running = module.ticker.enter();
+    let _running = module.ticker.enter(state.deadline);
     let mut store = new_store(module, state);
     let result = (|| -> wasmtime::Result<Vec<u8>> {
         let instance = module.pre_sync.instantiate(&mut store)?;
@@ -92,7 +92,7 @@ pub async fn call_async(
     entry: Entry<'_>,
 ) -> Result<Vec<u8>, CallFailure> {
     let limit = state.deadline.saturating_duration_since(Instant::now()) + AWAIT_GRACE;
-    let _running = module.ticker.enter();
+    let _running = module.ticker.enter(state.deadline);
     let mut store = new_store(module, state);
     let run = async {
         let instance = module.pre_async.instantiate_async(&mut store).await?;

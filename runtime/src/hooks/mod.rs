@@ -5,7 +5,7 @@
 //! modules cached in `pb_data/.hooks_cache`. The ABI is `docs/hooks-abi.md`; the design and its
 //! measurements are `../shared/design/hooks.md`.
 //!
-//! Files: `engine` (engine, linkers, epoch ticker), `host` + `wasi` (imports), `call` (one
+//! Files: `engine` (engine, linkers), `ticker` (epoch ticks), `host` + `wasi` (imports), `call` (one
 //! call), `loader` + `cache` (one module), `registry` (the snapshot), `events` (record hooks),
 //! `routes`, `cron` + `jobs` (cron jobs), `ops` + `fetch` (host operations), `watcher` (reload),
 //! `config` (limits and per-module settings).
@@ -24,6 +24,7 @@ pub mod module;
 pub mod ops;
 pub mod registry;
 pub mod routes;
+pub mod ticker;
 pub mod wasi;
 pub mod watcher;
 

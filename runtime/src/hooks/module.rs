@@ -9,7 +9,7 @@ use wasmbase_abi::Manifest;
 use wasmtime::InstancePre;
 
 use super::config::{Limits, ServerConfig};
-use super::engine::Ticker;
+use super::ticker::Ticker;
 use super::host::HostState;
 
 /// Identity, limits and server-given settings of a module.
