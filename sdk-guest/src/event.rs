@@ -1,10 +1,25 @@
 //! Typed events ([`RecordEvent`], [`RouteEvent`], [`CronEvent`]) and [`HttpResponse`].
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use wasmbase_abi::{CollectionRef, Event, RequestData};
+use wasmbase_abi::{CollectionRef, RequestData};
 
+use crate::exports::Incoming;
 use crate::record::Record;
+
+/// Reads an optional raw JSON part (`null` and absent alike give `None`).
+fn read<T: serde::de::DeserializeOwned>(raw: Option<&RawValue>) -> serde_json::Result<Option<T>> {
+    match raw {
+        Some(raw) => serde_json::from_str(raw.get()),
+        None => Ok(None),
+    }
+}
+
+/// An optional auth or original record.
+fn record(raw: Option<&RawValue>) -> serde_json::Result<Option<Record>> {
+    Ok(read::<Map<String, Value>>(raw)?.map(Record::from_map))
+}
 
 /// A record event (request-level, model-level or after-success).
 #[derive(Clone, Debug)]
@@ -29,18 +44,18 @@ pub struct RecordEvent {
 }
 
 impl RecordEvent {
-    pub(crate) fn from_event(event: Event) -> Self {
-        Self {
+    pub(crate) fn from_incoming(event: Incoming<'_>) -> serde_json::Result<Self> {
+        Ok(Self {
             name: event.event,
             collection: event.collection.unwrap_or_default(),
-            record: Record::from_map(event.record.unwrap_or_default()),
-            original: event.original.map(Record::from_map),
-            auth: event.auth.map(Record::from_map),
-            request: event.request,
+            record: Record::of_event(read(event.record)?.unwrap_or_default()),
+            original: record(event.original)?,
+            auth: record(event.auth)?,
+            request: read(event.request)?,
             tx: event.tx,
             depth: event.depth,
             respond: None,
-        }
+        })
     }
 
     /// Answers the request with `response` instead of running the write (request-level hooks
@@ -70,17 +85,17 @@ pub struct RouteEvent {
 }
 
 impl RouteEvent {
-    pub(crate) fn from_event(event: Event) -> Self {
-        let request = event.request.unwrap_or_default();
-        Self {
+    pub(crate) fn from_incoming(event: Incoming<'_>) -> serde_json::Result<Self> {
+        let request: RequestData = read(event.request)?.unwrap_or_default();
+        Ok(Self {
             method: request.method,
             path: request.path,
             params: event.params,
             query: request.query,
             headers: request.headers,
             body: event.body,
-            auth: event.auth.map(Record::from_map),
-        }
+            auth: record(event.auth)?,
+        })
     }
 
     /// A path parameter (`""` when missing).

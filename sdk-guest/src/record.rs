@@ -4,15 +4,35 @@
 use serde_json::{Map, Value};
 
 /// A record.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Record {
     fields: Map<String, Value>,
+    /// The fields [`set`](Record::set) since the record was made, in order.
+    touched: Vec<String>,
+    /// Made by the SDK from the event (so `touched` is the whole patch).
+    from_event: bool,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields == other.fields
+    }
 }
 
 impl Record {
     /// A record from its JSON fields.
     pub fn from_map(fields: Map<String, Value>) -> Self {
-        Self { fields }
+        Self { fields, touched: Vec::new(), from_event: false }
+    }
+
+    /// The event's record: its patch is what the handler [`set`](Record::set).
+    pub(crate) fn of_event(fields: Map<String, Value>) -> Self {
+        Self { fields, touched: Vec::new(), from_event: true }
+    }
+
+    /// Whether this is still the event's record (not one put in its place).
+    pub(crate) fn is_from_event(&self) -> bool {
+        self.from_event
     }
 
     /// The fields.
@@ -62,7 +82,19 @@ impl Record {
 
     /// Sets a field.
     pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        if !self.touched.iter().any(|t| t == name) {
+            self.touched.push(name.to_owned());
+        }
         self.fields.insert(name.to_owned(), value.into());
+    }
+
+    /// The fields set since the record was made, with their values (what a `continue` patch
+    /// sends when the handler only called [`set`](Record::set)).
+    pub(crate) fn touched(&self) -> Map<String, Value> {
+        self.touched
+            .iter()
+            .filter_map(|name| Some((name.clone(), self.fields.get(name)?.clone())))
+            .collect()
     }
 
     /// The fields that differ from `before` (what a `continue` patch sends).
@@ -92,5 +124,15 @@ mod tests {
         let (set, unset) = after.changes_since(&before);
         assert_eq!(Value::Object(set), serde_json::json!({"b": "y"}));
         assert_eq!(unset, ["c"]);
+    }
+
+    #[test]
+    fn touched_fields_are_the_ones_set_in_order() {
+        let mut record = Record::from_map(serde_json::from_str(r#"{"a":1,"b":"x"}"#).unwrap());
+        record.set("b", "y");
+        record.set("z", 2);
+        record.set("b", "w");
+        assert_eq!(Value::Object(record.touched()), serde_json::json!({"b": "w", "z": 2}));
+        assert_eq!(record.touched, ["b", "z"]);
     }
 }

@@ -55,6 +55,8 @@ impl HookOptions {
 pub struct Hooks {
     pub(crate) manifest: Manifest,
     pub(crate) handlers: Vec<Handler>,
+    /// Whether the manifest is built (`pb_manifest`); `pb_handle` only needs the handlers.
+    describe: bool,
 }
 
 macro_rules! record_events {
@@ -73,6 +75,11 @@ macro_rules! record_events {
 }
 
 impl Hooks {
+    /// Registration that also builds the manifest.
+    pub(crate) fn describing() -> Self {
+        Self { describe: true, ..Self::default() }
+    }
+
     fn next_id(&self) -> u32 {
         self.handlers.len() as u32
     }
@@ -84,13 +91,15 @@ impl Hooks {
         options: HookOptions,
         handler: impl Fn(&mut RecordEvent) -> Result<(), ApiError> + 'static,
     ) -> &mut Self {
-        self.manifest.hooks.push(HookDecl {
-            event: event.to_owned(),
-            collections: options.collections,
-            fields: options.fields,
-            priority: options.priority,
-            handler: self.next_id(),
-        });
+        if self.describe {
+            self.manifest.hooks.push(HookDecl {
+                event: event.to_owned(),
+                collections: options.collections,
+                fields: options.fields,
+                priority: options.priority,
+                handler: self.next_id(),
+            });
+        }
         self.handlers.push(Handler::Record(Box::new(handler)));
         self
     }
@@ -140,12 +149,14 @@ impl Hooks {
         auth: &str,
         handler: impl Fn(&RouteEvent) -> Result<HttpResponse, ApiError> + 'static,
     ) -> &mut Self {
-        self.manifest.routes.push(RouteDecl {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            handler: self.next_id(),
-            auth: Some(auth.to_owned()),
-        });
+        if self.describe {
+            self.manifest.routes.push(RouteDecl {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                handler: self.next_id(),
+                auth: Some(auth.to_owned()),
+            });
+        }
         self.handlers.push(Handler::Route(Box::new(handler)));
         self
     }
@@ -157,11 +168,13 @@ impl Hooks {
         schedule: &str,
         handler: impl Fn(&CronEvent) -> Result<(), ApiError> + 'static,
     ) -> &mut Self {
-        self.manifest.crons.push(CronDecl {
-            name: name.to_owned(),
-            schedule: schedule.to_owned(),
-            handler: self.next_id(),
-        });
+        if self.describe {
+            self.manifest.crons.push(CronDecl {
+                name: name.to_owned(),
+                schedule: schedule.to_owned(),
+                handler: self.next_id(),
+            });
+        }
         self.handlers.push(Handler::Cron(Box::new(handler)));
         self
     }

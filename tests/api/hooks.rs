@@ -347,6 +347,16 @@ async fn request_hooks_can_answer_and_routes_can_require_auth() {
     assert_eq!(answered.status, 202);
     assert_eq!(answered.json(), json!({"answered": true}));
     assert!(h.records("fx_answered").await.is_empty(), "the default action did not run");
+    // A handler that swaps in another record patches by the difference (a missing field is
+    // reset), like one that only sets fields.
+    h.collection("fx_replaced", &["title", "body"]).await;
+    let replaced =
+        h.post("/api/collections/fx_replaced/records", json!({"title": "abc", "body": "x"})).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.json());
+    assert_eq!(
+        (replaced.json()["title"].clone(), replaced.json()["body"].clone()),
+        (json!("ABC"), json!(""))
+    );
 
     assert_eq!(h.client.get("/api/fx/me").await.unwrap().status, 401);
     let me = h.get("/api/fx/me").await;

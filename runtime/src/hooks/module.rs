@@ -9,8 +9,8 @@ use wasmbase_abi::Manifest;
 use wasmtime::InstancePre;
 
 use super::config::{Limits, ServerConfig};
-use super::ticker::Ticker;
 use super::host::HostState;
+use super::ticker::Ticker;
 
 /// Identity, limits and server-given settings of a module.
 #[derive(Debug)]

@@ -98,6 +98,15 @@ fn register(hooks: &mut Hooks) {
         e.respond(HttpResponse::json(202, &json!({"answered": true})));
         Ok(())
     });
+    // A handler that puts a new record in the event's place: the patch is the difference
+    // (title changed, body gone, so reset to its zero value).
+    hooks.on_record_create_request(&["fx_replaced"], |e| {
+        let mut fields = e.record.fields().clone();
+        fields.remove("body");
+        fields.insert("title".to_owned(), json!(e.record.get_str("title").to_uppercase()));
+        e.record = Record::from_map(fields);
+        Ok(())
+    });
     // Ordering: priority first, then module file name.
     hooks.on_record(
         event::RECORD_CREATE_REQUEST,
