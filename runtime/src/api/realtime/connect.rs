@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, header};
 use tokio::sync::mpsc;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use crate::app::App;
 use crate::http::extract::client_ip::client_ip;
@@ -35,14 +36,7 @@ pub async fn connect(
     let broker = app.realtime().clone();
     let (client, queue) = broker.register(ip);
     broker.deliver(&client, message::connect(client.id()));
-    let stream = ClientStream {
-        id: client.id().to_owned(),
-        prefix: client.prefix().clone(),
-        broker,
-        queue,
-        pending: None,
-        ends: Instant::now() + MAX_LIFETIME,
-    };
+    let stream = ClientStream::new(client.id().to_owned(), client.prefix().clone(), broker, queue);
     tracing::debug!(client = stream.id, "realtime client connected");
     let body = futures_util::stream::unfold(stream, ClientStream::next);
     let mut response = Response::new(Body::from_stream(body));
@@ -55,7 +49,9 @@ pub async fn connect(
 
 /// The state of one client's SSE body; dropping it forgets the client. Every message goes
 /// out as two chunks, the client's `id:` line and a body shared with the other clients (hyper
-/// writes both with one `writev`), so a fan-out copies nothing per client.
+/// writes both with one `writev`), so a fan-out copies nothing per client. One timer per
+/// stream covers both time limits: it is not re-armed per message, only moved on when it fires
+/// before the stream has been idle long enough.
 struct ClientStream {
     id: String,
     prefix: Bytes,
@@ -63,18 +59,38 @@ struct ClientStream {
     queue: mpsc::Receiver<Bytes>,
     /// The body to send after the prefix just sent.
     pending: Option<Bytes>,
+    /// When the last message went out.
+    last_message: Instant,
     ends: Instant,
+    timer: Pin<Box<Sleep>>,
 }
 
 impl ClientStream {
+    fn new(id: String, prefix: Bytes, broker: Arc<Broker>, queue: mpsc::Receiver<Bytes>) -> Self {
+        let now = Instant::now();
+        let ends = now + MAX_LIFETIME;
+        let timer = Box::pin(tokio::time::sleep_until((now + IDLE_TIMEOUT).min(ends)));
+        Self { id, prefix, broker, queue, pending: None, last_message: now, ends, timer }
+    }
+
     async fn next(mut self) -> Option<(Result<Bytes, Infallible>, Self)> {
         if let Some(body) = self.pending.take() {
             return Some((Ok(body), self));
         }
-        let deadline = (Instant::now() + IDLE_TIMEOUT).min(self.ends);
-        let Ok(Some(body)) = tokio::time::timeout_at(deadline, self.queue.recv()).await else {
-            return None;
+        let body = loop {
+            tokio::select! {
+                biased;
+                body = self.queue.recv() => break body?,
+                () = self.timer.as_mut() => {
+                    let deadline = (self.last_message + IDLE_TIMEOUT).min(self.ends);
+                    if Instant::now() >= deadline {
+                        return None;
+                    }
+                    self.timer.as_mut().reset(deadline);
+                }
+            }
         };
+        self.last_message = Instant::now();
         self.pending = Some(body);
         Some((Ok(self.prefix.clone()), self))
     }
