@@ -1,5 +1,5 @@
 // Calls into the host (module `pb_v1`): logging and the operations behind `call`.
-import { JSONValue, parse } from "./json";
+import { JSONValue, Writer, parseUTF8 } from "./json";
 
 @external("pb_v1", "log")
 declare function _log(level: i32, ptr: usize, len: i32): void;
@@ -31,12 +31,13 @@ export class CallResult {
 /** Calls host operation `op` (`db.query`, `records.save`, ...) with a JSON request. */
 export function call(op: string, request: JSONValue): CallResult {
   const opBytes = String.UTF8.encode(op);
-  const reqBytes = String.UTF8.encode(request.stringify());
-  const length = _call(changetype<usize>(opBytes), opBytes.byteLength, changetype<usize>(reqBytes), reqBytes.byteLength);
-  const size = <i32>(length < 0 ? -length : length);
-  const buffer = new ArrayBuffer(size);
-  _resultRead(changetype<usize>(buffer));
-  const value = parse(String.UTF8.decode(buffer));
+  const req = new Writer(256);
+  req.value(request);
+  const length = _call(changetype<usize>(opBytes), opBytes.byteLength, req.ptr, <i32>req.len);
+  const size = <usize>(length < 0 ? -length : length);
+  const buffer = heap.alloc(size);
+  _resultRead(buffer);
+  const value = parseUTF8(buffer, size);
   const result = new CallResult();
   if (length < 0) {
     result.ok = false;

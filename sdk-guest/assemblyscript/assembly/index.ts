@@ -10,7 +10,7 @@
 //   Hooks.route("GET", "/api/hello/{name}", hello);
 //
 // Build with `asc entry.ts -o hook.wasm -O3 --runtime stub`. See docs/hooks-abi.md.
-import { JSONValue, parse, quote } from "./json";
+import { JSONValue, Kind, Writer, parseUTF8 } from "./json";
 
 export { JSONValue, parse } from "./json";
 export { log, call, CallResult, db, records, config } from "./host";
@@ -27,8 +27,19 @@ export class ApiError {
     return this;
   }
   toJSON(): string {
-    return "{\"action\":\"reject\",\"status\":" + this.status.toString() + ",\"message\":" + quote(this.message) +
-      ",\"data\":" + this.data.stringify() + "}";
+    const w = new Writer(128);
+    this.write(w);
+    return w.toString();
+  }
+  /** `toJSON()` into `w` (UTF-8). */
+  write(w: Writer): void {
+    w.ascii("{\"action\":\"reject\",\"status\":");
+    w.int(this.status);
+    w.ascii(",\"message\":");
+    w.quote(this.message);
+    w.ascii(",\"data\":");
+    w.value(this.data);
+    w.byte(125);
   }
 }
 
@@ -45,14 +56,23 @@ export class HttpResponse {
   static reject(error: ApiError): HttpResponse { const r = new HttpResponse(error.status); r.error = error; return r; }
   header(name: string, value: string): HttpResponse { this.headers.set(name, JSONValue.str(value)); return this; }
   toJSON(): string {
+    const w = new Writer(128);
+    this.write(w);
+    return w.toString();
+  }
+  /** `toJSON()` into `w` (UTF-8). */
+  write(w: Writer): void {
     const e = this.error;
-    if (e) return e.toJSON();
-    let out = "{\"action\":\"respond\",\"status\":" + this.status.toString() + ",\"headers\":" + this.headers.stringify();
+    if (e) { e.write(w); return; }
+    w.ascii("{\"action\":\"respond\",\"status\":");
+    w.int(this.status);
+    w.ascii(",\"headers\":");
+    w.value(this.headers);
     const body = this.body;
-    if (body) out += ",\"body\":" + body.stringify();
+    if (body) { w.ascii(",\"body\":"); w.value(body); }
     const text = this.text;
-    if (text !== null) out += ",\"text\":" + quote(text);
-    return out + "}";
+    if (text !== null) { w.ascii(",\"text\":"); w.quote(text); }
+    w.byte(125);
   }
 }
 
@@ -92,53 +112,68 @@ type RecordHandler = (e: RecordEvent) => ApiError | null;
 type RouteHandler = (e: RouteEvent) => HttpResponse;
 type CronHandler = (e: CronEvent) => ApiError | null;
 
-const decls = new Array<string>();
-const kinds = new Array<i32>(); // 0 record, 1 route, 2 cron
-const recordHandlers = new Map<i32, RecordHandler>();
-const routeHandlers = new Map<i32, RouteHandler>();
-const cronHandlers = new Map<i32, CronHandler>();
-const routeDecls = new Array<string>();
-const cronDecls = new Array<string>();
+// Registrations keep their raw parameters: the manifest is only built by `pb_manifest`, not in
+// the start function every (fresh) instance runs. A linked list in handler id order (globals
+// that start as null need no code in the start function).
+class Reg {
+  next: Reg | null = null;
+  constructor(public id: i32, public kind: i32) {} // kind: 0 record, 1 route, 2 cron
+}
+class RecordReg extends Reg {
+  constructor(id: i32, public event: string, public collections: string[], public fields: string[],
+    public priority: i32, public handler: RecordHandler) { super(id, 0); }
+}
+class RouteReg extends Reg {
+  constructor(id: i32, public method: string, public path: string, public auth: string,
+    public handler: RouteHandler) { super(id, 1); }
+}
+class CronReg extends Reg {
+  constructor(id: i32, public name: string, public schedule: string, public handler: CronHandler) { super(id, 2); }
+}
 
-function names(list: string[]): string {
-  const parts = new Array<string>();
-  for (let i = 0; i < list.length; i++) parts.push(quote(list[i]));
-  return "[" + parts.join(",") + "]";
+let firstReg: Reg | null = null;
+let lastReg: Reg | null = null;
+let regCount: i32 = 0;
+
+function add(reg: Reg): void {
+  const last = lastReg;
+  if (last) last.next = reg; else firstReg = reg;
+  lastReg = reg;
+  regCount++;
+}
+
+function findReg(id: i32): Reg | null {
+  let reg = firstReg;
+  while (reg && reg.id != id) reg = reg.next;
+  return reg;
+}
+
+function copyOf(list: string[]): string[] {
+  const n = list.length;
+  const out = changetype<string[]>(__newArray(n, alignof<usize>(), idof<string[]>()));
+  for (let i = 0; i < n; i++) unchecked(out[i] = list[i]);
+  return out;
 }
 
 /** Registration: call these at the top level of the entry file. */
 export namespace Hooks {
   /** A record hook on `event` (`onRecordCreateRequest`, `onRecordAfterUpdateSuccess`, ...). */
   export function onRecord(event: string, collections: string[], handler: RecordHandler, priority: i32 = 0, fields: string[] = []): void {
-    const id = kinds.length;
-    kinds.push(0);
-    recordHandlers.set(id, handler);
-    decls.push("{\"event\":" + quote(event) + ",\"collections\":" + names(collections) + ",\"fields\":" + names(fields) +
-      ",\"priority\":" + priority.toString() + ",\"handler\":" + id.toString() + "}");
+    add(new RecordReg(regCount, event, copyOf(collections), copyOf(fields), priority, handler));
   }
   /** A custom route (`method` or `*`; `{param}` segments). */
   export function route(method: string, path: string, handler: RouteHandler, auth: string = "optional"): void {
-    const id = kinds.length;
-    kinds.push(1);
-    routeHandlers.set(id, handler);
-    routeDecls.push("{\"method\":" + quote(method) + ",\"path\":" + quote(path) + ",\"auth\":" + quote(auth) +
-      ",\"handler\":" + id.toString() + "}");
+    add(new RouteReg(regCount, method, path, auth, handler));
   }
   /** A cron job (five fields, six with seconds, or a macro; UTC). */
   export function cron(name: string, schedule: string, handler: CronHandler): void {
-    const id = kinds.length;
-    kinds.push(2);
-    cronHandlers.set(id, handler);
-    cronDecls.push("{\"name\":" + quote(name) + ",\"schedule\":" + quote(schedule) + ",\"handler\":" + id.toString() + "}");
+    add(new CronReg(regCount, name, schedule, handler));
   }
 }
 
-// Buffers handed to the host stay reachable here (the stub runtime never frees anyway).
-let lastOutput: ArrayBuffer = new ArrayBuffer(0);
-
-function hand(text: string): i64 {
-  lastOutput = String.UTF8.encode(text);
-  return (<i64>changetype<usize>(lastOutput) << 32) | <i64>lastOutput.byteLength;
+// The output stays in linear memory until the instance is dropped (the stub runtime never frees).
+function hand(w: Writer): i64 {
+  return (<i64>w.ptr << 32) | <i64>w.len;
 }
 
 export function pb_alloc(len: i32): i32 {
@@ -146,31 +181,138 @@ export function pb_alloc(len: i32): i32 {
 }
 
 export function pb_manifest(): i64 {
-  return hand("{\"abi\":1,\"hooks\":[" + decls.join(",") + "],\"routes\":[" + routeDecls.join(",") + "],\"crons\":[" +
-    cronDecls.join(",") + "]}");
+  const regs = new Array<Reg>();
+  let next = firstReg;
+  while (next) {
+    regs.push(next);
+    next = next.next;
+  }
+  const w = new Writer(512);
+  w.ascii("{\"abi\":1,\"hooks\":[");
+  let first = true;
+  for (let i = 0; i < regs.length; i++) {
+    const reg = regs[i];
+    if (reg.kind != 0) continue;
+    const r = changetype<RecordReg>(reg);
+    if (!first) w.byte(44);
+    first = false;
+    w.ascii("{\"event\":");
+    w.quote(r.event);
+    w.ascii(",\"collections\":");
+    w.names(r.collections);
+    w.ascii(",\"fields\":");
+    w.names(r.fields);
+    w.ascii(",\"priority\":");
+    w.int(r.priority);
+    w.ascii(",\"handler\":");
+    w.int(r.id);
+    w.byte(125);
+  }
+  w.ascii("],\"routes\":[");
+  first = true;
+  for (let i = 0; i < regs.length; i++) {
+    const reg = regs[i];
+    if (reg.kind != 1) continue;
+    const r = changetype<RouteReg>(reg);
+    if (!first) w.byte(44);
+    first = false;
+    w.ascii("{\"method\":");
+    w.quote(r.method);
+    w.ascii(",\"path\":");
+    w.quote(r.path);
+    w.ascii(",\"auth\":");
+    w.quote(r.auth);
+    w.ascii(",\"handler\":");
+    w.int(r.id);
+    w.byte(125);
+  }
+  w.ascii("],\"crons\":[");
+  first = true;
+  for (let i = 0; i < regs.length; i++) {
+    const reg = regs[i];
+    if (reg.kind != 2) continue;
+    const r = changetype<CronReg>(reg);
+    if (!first) w.byte(44);
+    first = false;
+    w.ascii("{\"name\":");
+    w.quote(r.name);
+    w.ascii(",\"schedule\":");
+    w.quote(r.schedule);
+    w.ascii(",\"handler\":");
+    w.int(r.id);
+    w.byte(125);
+  }
+  w.ascii("]}");
+  return hand(w);
 }
 
-function recordResponse(e: RecordEvent, before: JSONValue, error: ApiError | null): string {
-  if (error) return error.toJSON();
-  const response = e.response;
-  if (response) return response.toJSON();
-  const set = JSONValue.obj();
-  const unset = new Array<string>();
-  for (let i = 0; i < e.record.keys.length; i++) {
-    const key = e.record.keys[i];
-    const value = e.record.get(key);
-    if (!before.has(key) || before.get(key).stringify() != value.stringify()) set.set(key, value);
+// Compares the `n` bytes at `a` and `b`.
+function sameBytes(a: usize, b: usize, n: usize): bool {
+  while (n >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8; b += 8; n -= 8;
   }
-  for (let i = 0; i < before.keys.length; i++) if (!e.record.has(before.keys[i])) unset.push(before.keys[i]);
-  return "{\"action\":\"continue\",\"set\":" + set.stringify() + ",\"unset\":" + names(unset) + "}";
+  while (n) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++; b++; n--;
+  }
+  return true;
+}
+
+// Position of `key` in `list` (-1 when missing), looking at `hint` first.
+function indexIn(list: string[], key: string, hint: i32): i32 {
+  const n = list.length;
+  if (<u32>hint < <u32>n && changetype<usize>(unchecked(list[hint])) == changetype<usize>(key)) return hint;
+  for (let i = 0; i < n; i++) if (unchecked(list[i]) == key) return i;
+  return -1;
+}
+
+// The answer of a record hook that neither rejected nor responded: the top-level fields of the
+// record whose JSON changed (`set`) and the ones removed (`unset`).
+function recordContinue(w: Writer, record: JSONValue, beforeKeys: string[], before: Writer, ends: StaticArray<usize>): void {
+  w.ascii("{\"action\":\"continue\",\"set\":{");
+  const isObj = record.kind == Kind.Obj;
+  const scratch = new Writer(64);
+  const keys = record.keys;
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = unchecked(keys[i]);
+    let j = isObj ? record._find(key, i) : -1;
+    const value = j >= 0 ? record._at(j) : JSONValue.nul();
+    scratch.len = 0;
+    scratch.value(value);
+    j = indexIn(beforeKeys, key, i);
+    if (j >= 0) {
+      const from = j ? ends[j - 1] : 0;
+      if (ends[j] - from == scratch.len && sameBytes(before.ptr + from, scratch.ptr, scratch.len)) continue;
+    }
+    if (!first) w.byte(44);
+    first = false;
+    w.quote(key);
+    w.byte(58);
+    w.bytes(scratch.ptr, scratch.len);
+  }
+  w.ascii("},\"unset\":[");
+  first = true;
+  for (let i = 0; i < beforeKeys.length; i++) {
+    const key = unchecked(beforeKeys[i]);
+    if (isObj && record._find(key, i) >= 0) continue;
+    if (!first) w.byte(44);
+    first = false;
+    w.quote(key);
+  }
+  w.ascii("]}");
 }
 
 export function pb_handle(ptr: i32, len: i32): i64 {
-  const event = parse(String.UTF8.decodeUnsafe(<usize>ptr, <usize>len));
-  const id = <i32>event.get("handler").asNumber();
-  if (id < 0 || id >= kinds.length) return hand(ApiError.badRequest("no such handler").toJSON());
-  const kind = kinds[id];
-  if (kind == 1) {
+  const event = parseUTF8(<usize>ptr, <usize>len, true);
+  const reg = findReg(<i32>event.get("handler").asNumber());
+  if (!reg) {
+    const w = new Writer(128);
+    ApiError.badRequest("no such handler").write(w);
+    return hand(w);
+  }
+  if (reg.kind == 1) {
     const e = new RouteEvent();
     const request = event.get("request");
     e.method = request.get("method").asString();
@@ -180,13 +322,18 @@ export function pb_handle(ptr: i32, len: i32): i64 {
     e.params = event.get("params");
     e.body = event.get("body").asString();
     e.auth = event.get("auth");
-    return hand(routeHandlers.get(id)(e).toJSON());
+    const response = changetype<RouteReg>(reg).handler(e);
+    const w = new Writer(256);
+    response.write(w);
+    return hand(w);
   }
-  if (kind == 2) {
+  if (reg.kind == 2) {
     const e = new CronEvent();
     e.name = event.get("name").asString();
-    const error = cronHandlers.get(id)(e);
-    return hand(error ? error.toJSON() : "{\"action\":\"continue\"}");
+    const error = changetype<CronReg>(reg).handler(e);
+    const w = new Writer(128);
+    if (error) error.write(w); else w.ascii("{\"action\":\"continue\"}");
+    return hand(w);
   }
   const e = new RecordEvent();
   e.name = event.get("event").asString();
@@ -197,7 +344,21 @@ export function pb_handle(ptr: i32, len: i32): i64 {
   e.request = event.get("request");
   e.tx = event.get("tx").asBool();
   e.depth = <i32>event.get("depth").asNumber();
-  const before = parse(e.record.stringify());
-  const error = recordHandlers.get(id)(e);
-  return hand(recordResponse(e, before, error));
+  // The JSON of each top-level field before the handler runs, to send only what it changed.
+  const beforeKeys = e.record.isObj() ? copyOf(e.record.keys) : new Array<string>();
+  const before = new Writer(256);
+  const ends = new StaticArray<usize>(beforeKeys.length);
+  for (let i = 0; i < beforeKeys.length; i++) {
+    before.value(e.record._at(i));
+    unchecked(ends[i] = before.len);
+  }
+  const error = changetype<RecordReg>(reg).handler(e);
+  const w = new Writer(256);
+  if (error) error.write(w);
+  else {
+    const response = e.response;
+    if (response) response.write(w);
+    else recordContinue(w, e.record, beforeKeys, before, ends);
+  }
+  return hand(w);
 }
