@@ -450,6 +450,28 @@ async fn a_runaway_hook_is_stopped_at_its_deadline_while_others_carry_on() {
 }
 
 #[tokio::test]
+async fn a_hook_stuck_on_a_host_operation_is_stopped_after_its_deadline() {
+    // A server that accepts and never answers: the hook's fetch waits on the host.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap().to_string();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    let config =
+        json!({"limits": {"timeoutMs": {"route": 200}}, "modules": {"fx": {"allowHosts": [addr]}}});
+    let h = start(&[("fx_misbehave.wasm", "fx.wasm")], config).await;
+    let stuck = h.get(&format!("/api/fx/fetch?url=http://{addr}/")).await;
+    assert_eq!(stuck.status, 500, "{}", stuck.text());
+    let failure = h.failure("fx").await;
+    assert!(failure.contains("deadline of 300 ms exceeded (waiting on the host)"), "{failure}");
+    assert_eq!(h.get("/api/fx/config").await.status, 200, "the next call runs");
+    held.abort();
+}
+
+#[tokio::test]
 async fn traps_and_bad_answers_cost_one_500_each() {
     let h = start(&[], Value::Null).await;
     let dir = h.hooks_dir();

@@ -1,11 +1,11 @@
 //! One call into a module: a fresh `Store` and instance from the module's `InstancePre` (no
 //! state survives between calls), the memory cap and the epoch deadline set on the store, the
 //! payload written through `pb_alloc`, `pb_handle` (or `pb_manifest`) called, and the answer
-//! copied out. Async calls (tokio) yield at every epoch tick (10 ms) and sit under a tokio timeout as well; sync
-//! calls run on the writer thread. A trap, timeout or memory-cap hit becomes a `CallFailure`
-//! with a one-line reason; the instance is dropped.
+//! copied out. Async calls (tokio) yield at every epoch tick (10 ms), and their host awaits sit
+//! under a tokio timeout; sync calls run on the writer thread. A trap, timeout or memory-cap
+//! hit becomes a `CallFailure` with a one-line reason; the instance is dropped.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use wasmbase_abi as abi;
 use wasmtime::{Instance, Store, Trap, UpdateDeadline};
@@ -30,9 +30,6 @@ pub enum Entry<'a> {
     /// `pb_handle(payload)`.
     Handle(&'a [u8]),
 }
-
-/// Grace added to the deadline for the tokio timeout (time spent in host awaits).
-const AWAIT_GRACE: Duration = Duration::from_millis(100);
 
 fn new_store(module: &LoadedModule, state: HostState) -> Store<HostState> {
     let mut store = Store::new(module.pre_async.module().engine(), state);
@@ -85,16 +82,17 @@ pub fn call_sync(
     result.map_err(|error| failure(&store, &error))
 }
 
-/// Calls `entry` on tokio: yields every tick, and a timeout covers time spent in host awaits.
+/// Calls `entry` on tokio: yields at every epoch tick. No timer is armed per call (arming one
+/// can wake a parked tokio worker for every request): the host's `call` puts its own timeout on
+/// the operations it awaits (`host.rs`).
 pub async fn call_async(
     module: &LoadedModule,
     state: HostState,
     entry: Entry<'_>,
 ) -> Result<Vec<u8>, CallFailure> {
-    let limit = state.deadline.saturating_duration_since(Instant::now()) + AWAIT_GRACE;
     let _running = module.ticker.enter(state.deadline);
     let mut store = new_store(module, state);
-    let run = async {
+    let result = async {
         let instance = module.pre_async.instantiate_async(&mut store).await?;
         if module.reactor {
             instance
@@ -123,16 +121,9 @@ pub async fn call_async(
             }
         };
         read_answer(&mut store, &instance, packed)
-    };
-    let result = tokio::time::timeout(limit, run).await;
-    match result {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(error)) => Err(failure(&store, &error)),
-        Err(_) => Err(CallFailure {
-            reason: format!("deadline of {} ms exceeded (waiting on the host)", limit.as_millis()),
-            backtrace: String::new(),
-        }),
     }
+    .await;
+    result.map_err(|error| failure(&store, &error))
 }
 
 fn write_payload(
@@ -194,7 +185,9 @@ fn failure(store: &Store<HostState>, error: &wasmtime::Error) -> CallFailure {
     CallFailure { reason, backtrace }
 }
 
+/// The first line of the innermost error (a host function's error comes wrapped in the wasm
+/// backtrace).
 fn root_message(error: &wasmtime::Error) -> String {
-    let text = format!("{error:#}");
+    let text = error.root_cause().to_string();
     text.lines().next().unwrap_or_default().to_owned()
 }

@@ -5,7 +5,7 @@
 //! naming the import. See `docs/hooks-abi.md` (Imports).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use wasmbase_abi as abi;
 use wasmtime::{Caller, Engine, Extern, Linker, ResourceLimiter};
@@ -165,6 +165,9 @@ fn read_as_string(caller: &mut Caller<'_, HostState>, ptr: i32) -> String {
     String::from_utf16_lossy(&units)
 }
 
+/// Grace after a call's deadline for a host operation it awaits (a DB query, a fetch).
+const AWAIT_GRACE: Duration = Duration::from_millis(100);
+
 /// The linker with every host function; `call` is async (tokio) or sync (writer thread).
 pub fn linker(engine: &Engine, async_call: bool) -> wasmtime::Result<Linker<HostState>> {
     let mut linker = Linker::new(engine);
@@ -180,8 +183,17 @@ pub fn linker(engine: &Engine, async_call: bool) -> wasmtime::Result<Linker<Host
                     let op = read_bytes(&mut caller, op_ptr, op_len)?;
                     let request = read_bytes(&mut caller, req_ptr, req_len)?;
                     let context = caller.data().ops.clone();
-                    let outcome =
-                        ops::run_async(&context, &String::from_utf8_lossy(&op), &request).await;
+                    let (deadline, budget) = (caller.data().deadline, caller.data().budget);
+                    let name = String::from_utf8_lossy(&op);
+                    let operation = ops::run_async(&context, &name, &request);
+                    let Ok(outcome) =
+                        tokio::time::timeout_at((deadline + AWAIT_GRACE).into(), operation).await
+                    else {
+                        return Err(wasmtime::format_err!(
+                            "deadline of {} ms exceeded (waiting on the host)",
+                            (budget + AWAIT_GRACE).as_micros().div_ceil(1000)
+                        ));
+                    };
                     Ok(finish_call(&mut caller, outcome))
                 })
             },
