@@ -20,7 +20,7 @@
 //! ```
 //!
 //! Handlers get typed events ([`RecordEvent`], [`RouteEvent`], [`CronEvent`]); a record
-//! handler changes `e.record` to patch it (the SDK sends only the changed fields), returns an
+//! handler changes `e.record` to patch it (the SDK sends only the fields it set), returns an
 //! [`ApiError`] to reject, or calls [`RecordEvent::respond`] to answer the request itself. Host
 //! calls live in [`db`], [`records`], [`http`], [`config`] and [`log`]. A panic is reported to
 //! the host with its message. The ABI is `docs/hooks-abi.md`.
