@@ -188,14 +188,30 @@ export function pb_manifest(): i64 {
     next = next.next;
   }
   const w = new Writer(512);
-  w.ascii("{\"abi\":1,\"hooks\":[");
-  let first = true;
-  for (let i = 0; i < regs.length; i++) {
-    const reg = regs[i];
-    if (reg.kind != 0) continue;
+  w.ascii("{\"abi\":1");
+  const lists = ["hooks", "routes", "crons"];
+  for (let kind = 0; kind < lists.length; kind++) {
+    w.ascii(",\"");
+    w.ascii(lists[kind]);
+    w.ascii("\":[");
+    let first = true;
+    for (let i = 0; i < regs.length; i++) {
+      const reg = regs[i];
+      if (reg.kind != kind) continue;
+      if (!first) w.byte(44);
+      first = false;
+      writeDecl(w, reg);
+    }
+    w.byte(93);
+  }
+  w.byte(125);
+  return hand(w);
+}
+
+// One manifest entry (`hooks`, `routes` or `crons` by the registration's kind).
+function writeDecl(w: Writer, reg: Reg): void {
+  if (reg.kind == 0) {
     const r = changetype<RecordReg>(reg);
-    if (!first) w.byte(44);
-    first = false;
     w.ascii("{\"event\":");
     w.quote(r.event);
     w.ascii(",\"collections\":");
@@ -204,46 +220,24 @@ export function pb_manifest(): i64 {
     w.names(r.fields);
     w.ascii(",\"priority\":");
     w.int(r.priority);
-    w.ascii(",\"handler\":");
-    w.int(r.id);
-    w.byte(125);
-  }
-  w.ascii("],\"routes\":[");
-  first = true;
-  for (let i = 0; i < regs.length; i++) {
-    const reg = regs[i];
-    if (reg.kind != 1) continue;
+  } else if (reg.kind == 1) {
     const r = changetype<RouteReg>(reg);
-    if (!first) w.byte(44);
-    first = false;
     w.ascii("{\"method\":");
     w.quote(r.method);
     w.ascii(",\"path\":");
     w.quote(r.path);
     w.ascii(",\"auth\":");
     w.quote(r.auth);
-    w.ascii(",\"handler\":");
-    w.int(r.id);
-    w.byte(125);
-  }
-  w.ascii("],\"crons\":[");
-  first = true;
-  for (let i = 0; i < regs.length; i++) {
-    const reg = regs[i];
-    if (reg.kind != 2) continue;
+  } else {
     const r = changetype<CronReg>(reg);
-    if (!first) w.byte(44);
-    first = false;
     w.ascii("{\"name\":");
     w.quote(r.name);
     w.ascii(",\"schedule\":");
     w.quote(r.schedule);
-    w.ascii(",\"handler\":");
-    w.int(r.id);
-    w.byte(125);
   }
-  w.ascii("]}");
-  return hand(w);
+  w.ascii(",\"handler\":");
+  w.int(reg.id);
+  w.byte(125);
 }
 
 // Compares the `n` bytes at `a` and `b`.
