@@ -36,6 +36,16 @@ struct State {
     stopped: bool,
 }
 
+impl State {
+    /// When to tick next: a period after `period_from`, or earlier at the first deadline of a
+    /// running call not yet served by the tick at `served`.
+    fn next_tick(&self, served: Instant, period_from: Instant) -> Instant {
+        let period = period_from + PERIOD;
+        let pending = self.deadlines.range((Bound::Excluded(served), Bound::Unbounded));
+        pending.map(|(d, _)| *d).next().map_or(period, |d| d.min(period))
+    }
+}
+
 /// Keeps the ticker going while held (one per call).
 pub struct Running {
     ticker: Arc<Ticker>,
@@ -93,7 +103,10 @@ impl Ticker {
 
     /// The thread's loop; `tick` advances the epoch (`None` once the engine is gone).
     fn run(&self, tick: impl Fn() -> Option<()>) {
-        let mut last_tick = Instant::now();
+        // The last tick (deadlines up to it were served: their calls are ending), and where
+        // the period counts from (the last tick, or the wake-up after parking).
+        let mut served = Instant::now();
+        let mut period_from = served;
         let mut state = self.lock();
         while !state.stopped {
             let now = Instant::now();
@@ -102,21 +115,17 @@ impl Ticker {
             if idle {
                 state.next = None;
                 state = self.wake.wait(state).unwrap_or_else(PoisonError::into_inner);
-                last_tick = Instant::now();
+                period_from = Instant::now();
                 continue;
             }
-            // Deadlines up to the last tick were served by it (their calls are ending).
-            let pending = state.deadlines.range((Bound::Excluded(last_tick), Bound::Unbounded));
-            let next = pending
-                .map(|(d, _)| *d)
-                .next()
-                .map_or(last_tick + PERIOD, |d| d.min(last_tick + PERIOD));
+            let next = state.next_tick(served, period_from);
             if now >= next {
                 drop(state);
                 if tick().is_none() {
                     return;
                 }
-                last_tick = Instant::now();
+                served = Instant::now();
+                period_from = served;
                 state = self.lock();
                 continue;
             }
@@ -176,6 +185,22 @@ mod tests {
         assert_eq!(ticks.load(Ordering::SeqCst), settled, "no ticks while parked");
         ticker.stop();
         handle.join().unwrap();
+    }
+
+    #[test]
+    fn the_next_tick_is_the_first_unserved_deadline_or_the_period() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut state = State::default();
+        assert_eq!(state.next_tick(t0, t0), t0 + PERIOD, "no call: the period");
+        state.deadlines.insert(t0 + ms(3), 1);
+        state.deadlines.insert(t0 + ms(30), 2);
+        assert_eq!(state.next_tick(t0, t0), t0 + ms(3), "a deadline before the period");
+        // Served by a tick at 3 ms: the period from there, then the 30 ms deadline.
+        assert_eq!(state.next_tick(t0 + ms(3), t0 + ms(3)), t0 + ms(13));
+        assert_eq!(state.next_tick(t0 + ms(25), t0 + ms(25)), t0 + ms(30));
+        // Woken from parking after a deadline passed that no tick served: tick at once.
+        assert_eq!(state.next_tick(t0, t0 + ms(5)), t0 + ms(3));
     }
 
     #[test]
