@@ -9,15 +9,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rusqlite::Connection;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use wasmbase_abi::{CollectionRef, Event, RequestData, Response, event};
+use wasmbase_abi::event;
 
+use super::answer::{self, Answer};
 use super::call::{CallFailure, Entry, call_async, call_sync};
 use super::host::HostState;
 use super::ops::{OpContext, TX};
+use super::payload;
 use super::registry::{HookEntry, Registry};
 use crate::app::App;
-use crate::model::record::Visibility;
 use crate::model::{Collection, Record};
 use crate::records::events::RecordAction;
 use crate::records::input::{self, WriteAccess};
@@ -90,7 +92,7 @@ impl HookAnswer {
     pub fn from_response(
         status: u16,
         headers: &Map<String, Value>,
-        body: Option<&Value>,
+        body: Option<&RawValue>,
         text: Option<&str>,
     ) -> Self {
         let mut out: Vec<(String, String)> = headers
@@ -102,9 +104,7 @@ impl HookAnswer {
         let has_type = out.iter().any(|(k, _)| k == "content-type");
         let (bytes, default_type) = match (body, text) {
             (_, Some(text)) => (text.as_bytes().to_vec(), "text/plain; charset=utf-8"),
-            (Some(body), None) => {
-                (serde_json::to_vec(body).unwrap_or_default(), "application/json")
-            }
+            (Some(body), None) => (body.get().as_bytes().to_vec(), "application/json"),
             (None, None) => (Vec::new(), ""),
         };
         if !has_type && !default_type.is_empty() {
@@ -296,24 +296,17 @@ impl HookScope {
         request: Option<&RequestInfo>,
         tx: bool,
     ) -> Vec<u8> {
-        let event = Event {
-            v: 1,
-            event: event_name.to_owned(),
+        payload::RecordEvent {
+            event: event_name,
             handler: entry.handler,
-            collection: Some(CollectionRef {
-                id: collection.id.clone(),
-                name: collection.name.clone(),
-                kind: collection.collection_type.as_str().to_owned(),
-            }),
-            record: Some(record.to_public_json(collection, Visibility::SUPERUSER)),
-            original: original.map(|o| o.to_public_json(collection, Visibility::SUPERUSER)),
-            auth: request.and_then(auth_json),
-            request: request.map(request_data),
+            collection,
+            record,
+            original,
+            request,
             tx,
             depth: self.depth,
-            ..Event::default()
-        };
-        serde_json::to_vec(&event).unwrap_or_default()
+        }
+        .to_vec()
     }
 
     /// Applies one hook's answer: a patch, or the reason to stop.
@@ -332,20 +325,20 @@ impl HookScope {
             self.app.hooks().report(&entry.module.info.name, event_name, entry.handler, &failure);
             HookStop::Failed
         })?;
-        let response: Response = serde_json::from_slice(&bytes).map_err(|e| {
+        let response = answer::parse(&bytes).map_err(|e| {
             let failure =
                 CallFailure { reason: format!("unreadable answer: {e}"), backtrace: String::new() };
             self.app.hooks().report(&entry.module.info.name, event_name, entry.handler, &failure);
             HookStop::Failed
         })?;
         match response {
-            Response::Continue { set, unset } => {
+            Answer::Continue { set, unset } => {
                 if action != RecordAction::Delete {
                     patch(collection, record, &set, &unset);
                 }
                 Ok(())
             }
-            Response::Reject { status, message, data } => Err(HookStop::Reject {
+            Answer::Reject { status, message, data } => Err(HookStop::Reject {
                 status: status.clamp(400, 599),
                 message: if message.is_empty() {
                     "Something went wrong while processing your request.".to_owned()
@@ -354,15 +347,15 @@ impl HookScope {
                 },
                 data,
             }),
-            Response::Respond { status, headers, body, text } if may_respond => {
+            Answer::Respond { status, headers, body, text } if may_respond => {
                 Err(HookStop::Respond(HookAnswer::from_response(
                     status,
                     &headers,
-                    body.as_ref(),
+                    body,
                     text.as_deref(),
                 )))
             }
-            Response::Respond { .. } => {
+            Answer::Respond { .. } => {
                 let failure = CallFailure {
                     reason: "`respond` is only allowed in request hooks and routes".to_owned(),
                     backtrace: String::new(),
@@ -388,30 +381,5 @@ fn patch(collection: &Collection, record: &mut Record, set: &Map<String, Value>,
         if let Some(field) = collection.field(name) {
             record.set(name, field.zero_value());
         }
-    }
-}
-
-/// The requester's auth record as JSON (with `collectionName`).
-pub fn auth_json(request: &RequestInfo) -> Option<Map<String, Value>> {
-    request
-        .auth
-        .as_ref()
-        .map(|auth| auth.record.to_public_json(&auth.collection, Visibility::SUPERUSER))
-}
-
-fn request_data(request: &RequestInfo) -> RequestData {
-    let to_map =
-        |m: &std::collections::HashMap<String, String>, skip: &[&str]| -> Map<String, Value> {
-            m.iter()
-                .filter(|(k, _)| !skip.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                .collect()
-        };
-    RequestData {
-        method: request.method.clone(),
-        path: String::new(),
-        query: to_map(&request.query, &[]),
-        headers: to_map(&request.headers, &["authorization", "cookie"]),
-        context: request.context.clone(),
     }
 }

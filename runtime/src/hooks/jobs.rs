@@ -41,6 +41,7 @@ pub fn spawn(app: &App) {
 
 async fn run(app: App, cron: CronEntry, at: DateTime<Utc>) {
     let payload = Event {
+        v: 1,
         event: event::CRON.to_owned(),
         handler: cron.handler,
         name: cron.name.clone(),

@@ -10,6 +10,7 @@
 //! `routes`, `cron` + `jobs` (cron jobs), `ops` + `fetch` (host operations), `watcher` (reload),
 //! `config` (limits and per-module settings).
 
+pub mod answer;
 pub mod cache;
 pub mod call;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod jobs;
 pub mod loader;
 pub mod module;
 pub mod ops;
+pub mod payload;
 pub mod registry;
 pub mod routes;
 pub mod ticker;

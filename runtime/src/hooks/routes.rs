@@ -3,32 +3,41 @@
 //! PocketBase's error envelope, `continue` falls through to the static files. No axum here:
 //! `http/hook_routes.rs` is the glue.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::{Map, Value};
-use wasmbase_abi::{Event, RequestData, Response, event};
+use wasmbase_abi::event;
 
+use super::answer::{self, Answer};
 use super::call::{CallFailure, Entry, call_async};
 use super::events::{HookAnswer, HookScope, HookStop};
 use super::host::HostState;
 use super::ops::OpContext;
+use super::payload::RouteEvent;
+use super::registry::RouteEntry;
 use crate::app::App;
-use crate::model::record::Visibility;
 use crate::records::tokens::AuthRecord;
 
+/// A hook route that matched a request's method and path.
+pub struct Found {
+    scope: HookScope,
+    entry: RouteEntry,
+    params: Vec<(String, String)>,
+}
+
 /// A request for a custom route.
-pub struct RouteRequest {
+pub struct RouteRequest<'a> {
     /// Upper-case method.
-    pub method: String,
+    pub method: &'a str,
     /// Path.
-    pub path: String,
+    pub path: &'a str,
     /// First value of each query parameter.
-    pub query: Map<String, Value>,
-    /// Headers, lower-case names (authorization and cookies left out).
-    pub headers: Map<String, Value>,
+    pub query: &'a HashMap<String, String>,
+    /// Headers (authorization and cookies are not handed to the module).
+    pub headers: &'a http::HeaderMap,
     /// The body as text.
-    pub body: String,
+    pub body: &'a str,
     /// The requester.
     pub auth: Option<Arc<AuthRecord>>,
 }
@@ -45,17 +54,18 @@ pub enum RouteOutcome {
     Done(Result<HookAnswer, HookStop>),
 }
 
-/// Whether a hook route matches `method` and `path` (before reading the body).
-pub fn matches(app: &App, method: &str, path: &str) -> bool {
-    matches!(app.hooks().snapshot().route(method, path), Some(Ok(_)))
+/// The hook route for `method` and `path` in the current snapshot (before reading the body).
+pub fn find(app: &App, method: &str, path: &str) -> Option<Found> {
+    let scope = HookScope::of(app);
+    let Some(Ok((entry, params))) = scope.registry.route(method, path) else {
+        return None;
+    };
+    Some(Found { scope, entry, params })
 }
 
 /// Serves a route request.
-pub async fn serve(app: &App, request: RouteRequest) -> RouteOutcome {
-    let scope = HookScope::of(app);
-    let Some(Ok((entry, params))) = scope.registry.route(&request.method, &request.path) else {
-        return RouteOutcome::NotMine;
-    };
+pub async fn serve(app: &App, found: Found, request: RouteRequest<'_>) -> RouteOutcome {
+    let Found { scope, entry, params } = found;
     match entry.auth.as_str() {
         "required" if request.auth.is_none() => return RouteOutcome::Unauthorized,
         "superuser" if request.auth.is_none() => return RouteOutcome::Unauthorized,
@@ -64,25 +74,17 @@ pub async fn serve(app: &App, request: RouteRequest) -> RouteOutcome {
         }
         _ => {}
     }
-    let payload = Event {
-        event: event::ROUTE.to_owned(),
+    let payload = RouteEvent {
         handler: entry.handler,
-        auth: request
-            .auth
-            .as_ref()
-            .map(|a| a.record.to_public_json(&a.collection, Visibility::SUPERUSER)),
-        request: Some(RequestData {
-            method: request.method.clone(),
-            path: request.path.clone(),
-            query: request.query,
-            headers: request.headers,
-            context: "default".to_owned(),
-        }),
-        params: params.into_iter().map(|(k, v)| (k, Value::from(v))).collect(),
+        auth: request.auth.as_deref(),
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        headers: request.headers,
+        params: &params,
         body: request.body,
-        ..Event::default()
-    };
-    let payload = serde_json::to_vec(&payload).unwrap_or_default();
+    }
+    .to_vec();
     let info = entry.module.info.clone();
     let deadline = Instant::now() + info.limits.route;
     let ops = OpContext { module: info.clone(), scope: Some(scope), in_tx: false };
@@ -97,18 +99,16 @@ pub async fn serve(app: &App, request: RouteRequest) -> RouteOutcome {
             return RouteOutcome::Done(Err(HookStop::Failed));
         }
     };
-    match serde_json::from_slice::<Response>(&bytes) {
-        Ok(Response::Respond { status, headers, body, text }) => RouteOutcome::Done(Ok(
-            HookAnswer::from_response(status, &headers, body.as_ref(), text.as_deref()),
+    match answer::parse(&bytes) {
+        Ok(Answer::Respond { status, headers, body, text }) => RouteOutcome::Done(Ok(
+            HookAnswer::from_response(status, &headers, body, text.as_deref()),
         )),
-        Ok(Response::Reject { status, message, data }) => {
-            RouteOutcome::Done(Err(HookStop::Reject {
-                status: status.clamp(400, 599),
-                message,
-                data,
-            }))
-        }
-        Ok(Response::Continue { .. }) => RouteOutcome::NotMine,
+        Ok(Answer::Reject { status, message, data }) => RouteOutcome::Done(Err(HookStop::Reject {
+            status: status.clamp(400, 599),
+            message,
+            data,
+        })),
+        Ok(Answer::Continue { .. }) => RouteOutcome::NotMine,
         Err(error) => {
             report(&CallFailure {
                 reason: format!("unreadable answer: {error}"),

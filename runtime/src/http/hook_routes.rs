@@ -5,7 +5,7 @@
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderName, HeaderValue, StatusCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::ApiError;
 use super::extract::Auth;
@@ -16,40 +16,26 @@ use crate::hooks::{HookAnswer, HookStop};
 
 /// The router's fallback: a hook route if one matches, else the static files.
 pub async fn fallback(State(app): State<App>, request: Request) -> Response {
-    let method = request.method().as_str().to_owned();
-    let path = request.uri().path().to_owned();
-    if !routes::matches(&app, &method, &path) {
+    let Some(found) = routes::find(&app, request.method().as_str(), request.uri().path()) else {
         return super::static_files::fallback(State(app), request).await;
-    }
+    };
     let (mut parts, body) = request.into_parts();
     let Ok(Auth(auth)) = Auth::from_request_parts(&mut parts, &app).await;
     let limit = app.hooks().limits().route_body;
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return ApiError::too_large().into_response();
     };
-    let query: Map<String, Value> =
-        super::extract::RawQuery::parse(parts.uri.query().unwrap_or_default())
-            .0
-            .into_iter()
-            .map(|(k, v)| (k, Value::from(v)))
-            .collect();
-    let headers: Map<String, Value> = parts
-        .headers
-        .iter()
-        .filter(|(name, _)| *name != http::header::AUTHORIZATION && *name != http::header::COOKIE)
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), Value::from(value.to_str().ok()?)))
-        })
-        .collect();
+    let query = super::extract::RawQuery::parse(parts.uri.query().unwrap_or_default()).0;
+    let body = String::from_utf8_lossy(&bytes);
     let request = RouteRequest {
-        method,
-        path,
-        query,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: &query,
+        headers: &parts.headers,
+        body: &body,
         auth,
     };
-    match routes::serve(&app, request).await {
+    match routes::serve(&app, found, request).await {
         RouteOutcome::Done(Ok(answer)) => answer_response(answer),
         RouteOutcome::Done(Err(stop)) => stop_error(stop).into_response(),
         RouteOutcome::Unauthorized => ApiError::unauthorized(MISSING_AUTH).into_response(),

@@ -2,6 +2,9 @@
 //! (hidden fields, passwords, token keys and email visibility applied).
 //! See `../shared/spec/records.md` (record JSON) and `../shared/spec/auth.md` §12.
 
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::collection::Collection;
@@ -93,27 +96,83 @@ impl Record {
         let mut out = Map::new();
         out.insert("collectionId".into(), Value::from(self.collection_id.as_str()));
         out.insert("collectionName".into(), Value::from(self.collection_name.as_str()));
-        let is_auth = collection.is_auth();
-        for field in &collection.fields {
-            if matches!(field.options, FieldOptions::Password(_)) {
-                continue;
-            }
-            if is_auth && field.name == TOKEN_KEY {
-                continue;
-            }
-            if field.hidden && !visibility.hidden_fields {
-                continue;
-            }
-            if is_auth
-                && field.name == EMAIL
-                && !visibility.email
-                && !self.get_bool(EMAIL_VISIBILITY)
-            {
-                continue;
-            }
-            let value = self.values.get(&field.name).cloned().unwrap_or_else(|| field.zero_value());
-            out.insert(field.name.clone(), value);
+        for (name, value) in self.visible_fields(collection, visibility) {
+            out.insert(name.to_owned(), value.into_owned());
         }
         out
+    }
+
+    /// The same JSON as [`to_public_json`](Self::to_public_json) (same keys, same order), written
+    /// straight to a serializer without building a map.
+    pub fn public_json<'a>(
+        &'a self,
+        collection: &'a Collection,
+        visibility: Visibility,
+    ) -> PublicJson<'a> {
+        PublicJson { record: self, collection, visibility }
+    }
+
+    /// The fields `visibility` shows, in the collection's order, with their values (a field
+    /// missing from `values` shows its zero value).
+    fn visible_fields<'a>(
+        &'a self,
+        collection: &'a Collection,
+        visibility: Visibility,
+    ) -> impl Iterator<Item = (&'a str, Cow<'a, Value>)> + 'a {
+        let is_auth = collection.is_auth();
+        collection.fields.iter().filter_map(move |field| {
+            let hidden = matches!(field.options, FieldOptions::Password(_))
+                || (is_auth && field.name == TOKEN_KEY)
+                || (field.hidden && !visibility.hidden_fields)
+                || (is_auth
+                    && field.name == EMAIL
+                    && !visibility.email
+                    && !self.get_bool(EMAIL_VISIBILITY));
+            (!hidden).then(|| {
+                let value = match self.values.get(&field.name) {
+                    Some(value) => Cow::Borrowed(value),
+                    None => Cow::Owned(field.zero_value()),
+                };
+                (field.name.as_str(), value)
+            })
+        })
+    }
+}
+
+/// A record's public JSON as a [`Serialize`] value: see [`Record::public_json`].
+pub struct PublicJson<'a> {
+    record: &'a Record,
+    collection: &'a Collection,
+    visibility: Visibility,
+}
+
+impl Serialize for PublicJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.record;
+        let mut entries: Vec<(&str, Cow<'_, Value>)> =
+            record.visible_fields(self.collection, self.visibility).collect();
+        // `to_public_json`'s map orders its keys; so does this.
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(entries.len() + 2))?;
+        let mut ids = [
+            ("collectionId", record.collection_id.as_str()),
+            ("collectionName", record.collection_name.as_str()),
+        ]
+        .into_iter()
+        .peekable();
+        for (name, value) in &entries {
+            while let Some((id_name, id)) = ids.next_if(|(id_name, _)| *id_name < *name) {
+                map.serialize_entry(id_name, id)?;
+            }
+            if ids.peek().is_some_and(|(id_name, _)| id_name == name) {
+                // A field named like the ids: the map keeps the field's value.
+                ids.next();
+            }
+            map.serialize_entry(name, value.as_ref())?;
+        }
+        for (id_name, id) in ids {
+            map.serialize_entry(id_name, id)?;
+        }
+        map.end()
     }
 }
