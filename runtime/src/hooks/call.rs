@@ -8,10 +8,13 @@
 use std::time::Instant;
 
 use wasmbase_abi as abi;
-use wasmtime::{Instance, Store, Trap, UpdateDeadline};
+use wasmtime::{
+    Extern, Instance, Memory, ModuleExport, Store, Trap, TypedFunc, UpdateDeadline, WasmParams,
+    WasmResults,
+};
 
 use super::host::HostState;
-use super::module::LoadedModule;
+use super::module::{Exports, LoadedModule};
 
 /// Why a call failed, in one line (the log line adds module, event and handler).
 #[derive(Clone, Debug)]
@@ -57,27 +60,27 @@ pub fn call_sync(
 ) -> Result<Vec<u8>, CallFailure> {
     let _running = module.ticker.enter(state.deadline);
     let mut store = new_store(module, state);
+    let exports = &module.exports;
     let result = (|| -> wasmtime::Result<Vec<u8>> {
         let instance = module.pre_sync.instantiate(&mut store)?;
-        if module.reactor {
-            instance.get_typed_func::<(), ()>(&mut store, "_initialize")?.call(&mut store, ())?;
+        if let Some(initialize) = &exports.initialize {
+            func::<(), ()>(&mut store, &instance, initialize)?.call(&mut store, ())?;
         }
+        let memory = memory(&mut store, &instance, exports)?;
         let packed = match entry {
-            Entry::Manifest => instance
-                .get_typed_func::<(), i64>(&mut store, abi::EXPORT_MANIFEST)?
-                .call(&mut store, ())?,
+            Entry::Manifest => {
+                func::<(), i64>(&mut store, &instance, &exports.manifest)?.call(&mut store, ())?
+            }
             Entry::Handle(payload) => {
                 let len = i32::try_from(payload.len())?;
-                let ptr = instance
-                    .get_typed_func::<i32, i32>(&mut store, abi::EXPORT_ALLOC)?
+                let ptr = func::<i32, i32>(&mut store, &instance, &exports.alloc)?
                     .call(&mut store, len)?;
-                write_payload(&mut store, &instance, ptr, payload)?;
-                instance
-                    .get_typed_func::<(i32, i32), i64>(&mut store, abi::EXPORT_HANDLE)?
+                write_payload(&mut store, memory, ptr, payload)?;
+                func::<(i32, i32), i64>(&mut store, &instance, &exports.handle)?
                     .call(&mut store, (ptr, len))?
             }
         };
-        read_answer(&mut store, &instance, packed)
+        read_answer(&store, memory, packed)
     })();
     result.map_err(|error| failure(&store, &error))
 }
@@ -92,65 +95,75 @@ pub async fn call_async(
 ) -> Result<Vec<u8>, CallFailure> {
     let _running = module.ticker.enter(state.deadline);
     let mut store = new_store(module, state);
+    let exports = &module.exports;
     let result = async {
         let instance = module.pre_async.instantiate_async(&mut store).await?;
-        if module.reactor {
-            instance
-                .get_typed_func::<(), ()>(&mut store, "_initialize")?
-                .call_async(&mut store, ())
-                .await?;
+        if let Some(initialize) = &exports.initialize {
+            func::<(), ()>(&mut store, &instance, initialize)?.call_async(&mut store, ()).await?;
         }
+        let memory = memory(&mut store, &instance, exports)?;
         let packed = match entry {
             Entry::Manifest => {
-                instance
-                    .get_typed_func::<(), i64>(&mut store, abi::EXPORT_MANIFEST)?
+                func::<(), i64>(&mut store, &instance, &exports.manifest)?
                     .call_async(&mut store, ())
                     .await?
             }
             Entry::Handle(payload) => {
                 let len = i32::try_from(payload.len())?;
-                let ptr = instance
-                    .get_typed_func::<i32, i32>(&mut store, abi::EXPORT_ALLOC)?
+                let ptr = func::<i32, i32>(&mut store, &instance, &exports.alloc)?
                     .call_async(&mut store, len)
                     .await?;
-                write_payload(&mut store, &instance, ptr, payload)?;
-                instance
-                    .get_typed_func::<(i32, i32), i64>(&mut store, abi::EXPORT_HANDLE)?
+                write_payload(&mut store, memory, ptr, payload)?;
+                func::<(i32, i32), i64>(&mut store, &instance, &exports.handle)?
                     .call_async(&mut store, (ptr, len))
                     .await?
             }
         };
-        read_answer(&mut store, &instance, packed)
+        read_answer(&store, memory, packed)
     }
     .await;
     result.map_err(|error| failure(&store, &error))
 }
 
-fn write_payload(
+/// An exported function (its signature was checked at load; `typed` checks it again).
+fn func<P: WasmParams, R: WasmResults>(
     store: &mut Store<HostState>,
     instance: &Instance,
+    export: &ModuleExport,
+) -> wasmtime::Result<TypedFunc<P, R>> {
+    instance
+        .get_module_export(&mut *store, export)
+        .and_then(Extern::into_func)
+        .ok_or_else(|| wasmtime::format_err!("an ABI export is not a function"))?
+        .typed(&*store)
+}
+
+fn memory(
+    store: &mut Store<HostState>,
+    instance: &Instance,
+    exports: &Exports,
+) -> wasmtime::Result<Memory> {
+    instance
+        .get_module_export(&mut *store, &exports.memory)
+        .and_then(Extern::into_memory)
+        .ok_or_else(|| wasmtime::format_err!("the module exports no `memory`"))
+}
+
+fn write_payload(
+    store: &mut Store<HostState>,
+    memory: Memory,
     ptr: i32,
     payload: &[u8],
 ) -> wasmtime::Result<()> {
-    let memory = instance
-        .get_memory(&mut *store, abi::EXPORT_MEMORY)
-        .ok_or_else(|| wasmtime::format_err!("the module exports no `memory`"))?;
     memory
         .write(&mut *store, ptr as u32 as usize, payload)
         .map_err(|_| wasmtime::format_err!("pb_alloc returned a pointer outside memory"))
 }
 
-fn read_answer(
-    store: &mut Store<HostState>,
-    instance: &Instance,
-    packed: i64,
-) -> wasmtime::Result<Vec<u8>> {
+fn read_answer(store: &Store<HostState>, memory: Memory, packed: i64) -> wasmtime::Result<Vec<u8>> {
     let (ptr, len) = abi::unpack(packed as u64);
-    let memory = instance
-        .get_memory(&mut *store, abi::EXPORT_MEMORY)
-        .ok_or_else(|| wasmtime::format_err!("the module exports no `memory`"))?;
     let (start, end) = (ptr as usize, ptr as usize + len as usize);
-    memory.data(&*store).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| {
+    memory.data(store).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| {
         wasmtime::format_err!("the answer ({len} bytes at {ptr}) lies outside memory")
     })
 }

@@ -14,7 +14,7 @@ use super::call::{Entry, call_sync};
 use super::cron::Schedule;
 use super::engine::HookEngine;
 use super::host::HostState;
-use super::module::{LoadedModule, ModuleInfo};
+use super::module::{Exports, LoadedModule, ModuleInfo};
 use super::ops::OpContext;
 
 /// Why a module was refused, and at which stage.
@@ -72,14 +72,15 @@ pub fn load(
     let pre_sync =
         engine.linker_sync.instantiate_pre(&module).map_err(|e| error("link", first_line(&e)))?;
     check_exports(&module)?;
-    let reactor = module.get_export("_initialize").is_some();
+    let exports = Exports::of(&module)
+        .map_err(|name| error("exports", format!("missing export `{name}`")))?;
     let info = Arc::new(info);
     let mut loaded = LoadedModule {
         info: info.clone(),
         pre_async,
         pre_sync,
         manifest: Manifest::default(),
-        reactor,
+        exports,
         loaded_at: chrono::Utc::now().to_rfc3339(),
         from_cache,
         ticker: engine.ticker.clone(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use wasmbase_abi::Manifest;
-use wasmtime::InstancePre;
+use wasmtime::{InstancePre, Module, ModuleExport};
 
 use super::config::{Limits, ServerConfig};
 use super::host::HostState;
@@ -56,6 +56,35 @@ impl ModuleInfo {
     }
 }
 
+/// The ABI's exports, looked up by name once at load instead of at every call.
+#[derive(Clone)]
+pub struct Exports {
+    /// `memory`.
+    pub memory: ModuleExport,
+    /// `pb_alloc`.
+    pub alloc: ModuleExport,
+    /// `pb_handle`.
+    pub handle: ModuleExport,
+    /// `pb_manifest`.
+    pub manifest: ModuleExport,
+    /// `_initialize`, for a WASI reactor.
+    pub initialize: Option<ModuleExport>,
+}
+
+impl Exports {
+    /// The exports of `module`; the name of the first one missing otherwise.
+    pub fn of(module: &Module) -> Result<Self, &'static str> {
+        let get = |name: &'static str| module.get_export_index(name).ok_or(name);
+        Ok(Self {
+            memory: get(wasmbase_abi::EXPORT_MEMORY)?,
+            alloc: get(wasmbase_abi::EXPORT_ALLOC)?,
+            handle: get(wasmbase_abi::EXPORT_HANDLE)?,
+            manifest: get(wasmbase_abi::EXPORT_MANIFEST)?,
+            initialize: module.get_export_index("_initialize"),
+        })
+    }
+}
+
 /// A module ready to be called.
 pub struct LoadedModule {
     /// Identity and limits.
@@ -66,8 +95,8 @@ pub struct LoadedModule {
     pub pre_sync: InstancePre<HostState>,
     /// What it registered.
     pub manifest: Manifest,
-    /// Whether it exports `_initialize` (a WASI reactor), called after instantiation.
-    pub reactor: bool,
+    /// Its ABI exports (and `_initialize`, called after instantiation if there is one).
+    pub exports: Exports,
     /// Load time (RFC 3339).
     pub loaded_at: String,
     /// Whether the compiled code came from the precompile cache.
@@ -84,7 +113,7 @@ impl LoadedModule {
             pre_async: self.pre_async.clone(),
             pre_sync: self.pre_sync.clone(),
             manifest: self.manifest.clone(),
-            reactor: self.reactor,
+            exports: self.exports.clone(),
             loaded_at: self.loaded_at.clone(),
             from_cache: self.from_cache,
             ticker: self.ticker.clone(),
