@@ -1,5 +1,7 @@
 //! Typed events ([`RecordEvent`], [`RouteEvent`], [`CronEvent`]) and [`HttpResponse`].
 
+use std::cell::OnceCell;
+
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -21,6 +23,25 @@ fn record(raw: Option<&RawValue>) -> serde_json::Result<Option<Record>> {
     Ok(read::<Map<String, Value>>(raw)?.map(Record::from_map))
 }
 
+/// A part of the event kept as JSON text until a handler first asks for it (most handlers
+/// never look at the request or the auth record, and reading them is a good part of a call).
+#[derive(Clone, Debug, Default)]
+struct Lazy<T> {
+    raw: Option<&'static RawValue>,
+    value: OnceCell<Option<T>>,
+}
+
+impl<T> Lazy<T> {
+    fn new(raw: Option<&'static RawValue>) -> Self {
+        Self { raw, value: OnceCell::new() }
+    }
+
+    /// The part, read on first use (`None` when absent, `null`, or not of the expected shape).
+    fn get(&self, read: impl FnOnce(&RawValue) -> Option<T>) -> Option<&T> {
+        self.value.get_or_init(|| self.raw.and_then(read)).as_ref()
+    }
+}
+
 /// A record event (request-level, model-level or after-success).
 #[derive(Clone, Debug)]
 pub struct RecordEvent {
@@ -30,32 +51,44 @@ pub struct RecordEvent {
     pub collection: CollectionRef,
     /// The record; change it to patch the write (create and update before-hooks).
     pub record: Record,
-    /// The stored record before an update or delete.
-    pub original: Option<Record>,
-    /// The requester's auth record (request-level and after-success events).
-    pub auth: Option<Record>,
-    /// The request (request-level and after-success events).
-    pub request: Option<RequestData>,
     /// Inside the write transaction.
     pub tx: bool,
     /// Nesting depth of hook-made writes.
     pub depth: u32,
+    original: Lazy<Record>,
+    auth: Lazy<Record>,
+    request: Lazy<RequestData>,
     pub(crate) respond: Option<HttpResponse>,
 }
 
 impl RecordEvent {
-    pub(crate) fn from_incoming(event: Incoming<'_>) -> serde_json::Result<Self> {
+    pub(crate) fn from_incoming(event: Incoming<'static>) -> serde_json::Result<Self> {
         Ok(Self {
             name: event.event,
             collection: event.collection.unwrap_or_default(),
             record: Record::of_event(read(event.record)?.unwrap_or_default()),
-            original: record(event.original)?,
-            auth: record(event.auth)?,
-            request: read(event.request)?,
             tx: event.tx,
             depth: event.depth,
+            original: Lazy::new(event.original),
+            auth: Lazy::new(event.auth),
+            request: Lazy::new(event.request),
             respond: None,
         })
+    }
+
+    /// The stored record before an update or delete.
+    pub fn original(&self) -> Option<&Record> {
+        self.original.get(|raw| record(Some(raw)).ok().flatten())
+    }
+
+    /// The requester's auth record (request-level and after-success events).
+    pub fn auth(&self) -> Option<&Record> {
+        self.auth.get(|raw| record(Some(raw)).ok().flatten())
+    }
+
+    /// The request (request-level and after-success events).
+    pub fn request(&self) -> Option<&RequestData> {
+        self.request.get(|raw| read(Some(raw)).ok().flatten())
     }
 
     /// Answers the request with `response` instead of running the write (request-level hooks

@@ -3,8 +3,9 @@
 //!
 //! Every call runs in a fresh instance, so this path is kept short: the event is read with the
 //! parts a handler may not need (`original`, `auth`, `request`) left as raw JSON until the
-//! typed event is built, registration skips building the manifest, and a record handler's
-//! patch is the list of fields it set (no copy of the record to compare against).
+//! handler asks for them (the input buffer is never freed, so the event borrows from it),
+//! registration skips building the manifest, and a record handler's patch is the list of fields
+//! it set (no copy of the record to compare against).
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -68,10 +69,12 @@ pub fn __manifest(register: fn(&mut Hooks)) -> i64 {
 /// `pb_handle`.
 pub fn __handle(register: fn(&mut Hooks), ptr: i32, len: i32) -> i64 {
     host::install_panic_hook();
-    // SAFETY: the host wrote `len` bytes at `ptr`, a buffer `pb_alloc` handed out for it.
+    // SAFETY: the host wrote `len` bytes at `ptr`, a buffer `pb_alloc` handed out for it and
+    // never freed (leaked for the instance's life, hence `'static`: events borrow from it).
     #[allow(unsafe_code)]
-    let input = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
-    let response = match serde_json::from_slice::<Incoming<'_>>(input) {
+    let input: &'static [u8] =
+        unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+    let response = match serde_json::from_slice::<Incoming<'static>>(input) {
         Ok(event) => dispatch(register, event)
             .unwrap_or_else(|error| reject(500, &format!("unreadable event: {error}"), Map::new())),
         Err(error) => reject(500, &format!("unreadable event: {error}"), Map::new()),
@@ -86,7 +89,7 @@ fn reject(status: u16, message: &str, data: Map<String, Value>) -> Response {
     Response::Reject { status, message: message.to_owned(), data }
 }
 
-fn dispatch(register: fn(&mut Hooks), event: Incoming<'_>) -> serde_json::Result<Response> {
+fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> serde_json::Result<Response> {
     let mut hooks = Hooks::default();
     register(&mut hooks);
     let Some(handler) = hooks.handlers.get(event.handler as usize) else {

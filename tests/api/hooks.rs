@@ -358,6 +358,27 @@ async fn request_hooks_can_answer_and_routes_can_require_auth() {
         (json!("ABC"), json!(""))
     );
 
+    // A record handler reads the request, the stored record and the requester when it asks.
+    h.collection("fx_seen", &["title", "seen"]).await;
+    let created = h.post("/api/collections/fx_seen/records", json!({"title": "before"})).await;
+    let path =
+        format!("/api/collections/fx_seen/records/{}", created.json()["id"].as_str().unwrap());
+    let headers =
+        [("authorization".to_owned(), h.token.clone()), ("x-probe".to_owned(), "p1".to_owned())];
+    let updated = h
+        .client
+        .send(Method::PATCH, &path, &headers, &Body::Json(json!({"title": "after"})))
+        .await
+        .unwrap();
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    assert_eq!(updated.json()["seen"], json!(format!("PATCH default p1 before {SUPERUSER_EMAIL}")));
+    let anonymous = h
+        .client
+        .send(Method::PATCH, &path, &[], &Body::Json(json!({"title": "again"})))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.json()["seen"], json!("PATCH default - after -"));
+
     assert_eq!(h.client.get("/api/fx/me").await.unwrap().status, 401);
     let me = h.get("/api/fx/me").await;
     assert_eq!(me.status, 200);

@@ -107,6 +107,21 @@ fn register(hooks: &mut Hooks) {
         e.record = Record::from_map(fields);
         Ok(())
     });
+    // The parts of an event read on first use: the request, the requester and the stored record.
+    hooks.on_record_update_request(&["fx_seen"], |e| {
+        let request = e.request().cloned().unwrap_or_default();
+        let header = request.headers.get("x_probe").and_then(Value::as_str).unwrap_or("-");
+        let seen = format!(
+            "{} {} {} {} {}",
+            request.method,
+            request.context,
+            header,
+            e.original().map_or("-", |o| o.get_str("title")),
+            e.auth().map_or("-", |a| a.get_str("email")),
+        );
+        e.record.set("seen", seen);
+        Ok(())
+    });
     // Ordering: priority first, then module file name.
     hooks.on_record(
         event::RECORD_CREATE_REQUEST,
