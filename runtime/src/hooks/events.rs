@@ -166,22 +166,13 @@ impl HookScope {
         if self.registry.is_empty() {
             return Ok(());
         }
-        let entries: Vec<HookEntry> =
-            self.registry.hooks_for(event_name, collection).cloned().collect();
-        for entry in entries {
-            let payload = self.payload(
-                &entry,
-                event_name,
-                collection,
-                record,
-                original,
-                Some(request),
-                false,
-            );
+        for entry in self.registry.hooks_for(event_name, collection) {
+            let payload =
+                self.payload(entry, event_name, collection, record, original, Some(request), false);
             let deadline = Instant::now() + entry.module.info.limits.request;
-            let state = HostState::new(&entry.module.info, self.ops(&entry, false), deadline, true);
+            let state = HostState::new(&entry.module.info, self.ops(entry, false), deadline, true);
             let answer = call_async(&entry.module, state, Entry::Handle(&payload)).await;
-            self.apply(&entry, event_name, action, collection, record, answer, true)?;
+            self.apply(entry, event_name, action, collection, record, answer, true)?;
         }
         Ok(())
     }
@@ -239,8 +230,6 @@ impl HookScope {
         if self.registry.is_empty() || !self.registry.wants(event_name, collection) {
             return Ok(());
         }
-        let entries: Vec<HookEntry> =
-            self.registry.hooks_for(event_name, collection).cloned().collect();
         // An update's stored record, when the caller did not have it at hand.
         let loaded = match (original, action) {
             (None, RecordAction::Update) if level < 2 => {
@@ -249,13 +238,13 @@ impl HookScope {
             _ => None,
         };
         let original = original.or(loaded.as_ref());
-        for entry in entries {
+        for entry in self.registry.hooks_for(event_name, collection) {
             let payload =
-                self.payload(&entry, event_name, collection, record, original, request, true);
+                self.payload(entry, event_name, collection, record, original, request, true);
             let deadline = Instant::now() + entry.module.info.limits.transaction;
-            let state = HostState::new(&entry.module.info, self.ops(&entry, true), deadline, false);
+            let state = HostState::new(&entry.module.info, self.ops(entry, true), deadline, false);
             let answer = TX.set(conn, || call_sync(&entry.module, state, Entry::Handle(&payload)));
-            self.apply(&entry, event_name, action, collection, record, answer, level == 0)?;
+            self.apply(entry, event_name, action, collection, record, answer, level == 0)?;
         }
         Ok(())
     }
@@ -272,16 +261,14 @@ impl HookScope {
         if self.registry.is_empty() {
             return;
         }
-        let entries: Vec<HookEntry> =
-            self.registry.hooks_for(event_name, collection).cloned().collect();
-        for entry in entries {
+        for entry in self.registry.hooks_for(event_name, collection) {
             let payload =
-                self.payload(&entry, event_name, collection, record, None, Some(request), false);
+                self.payload(entry, event_name, collection, record, None, Some(request), false);
             let deadline = Instant::now() + entry.module.info.limits.request;
-            let state = HostState::new(&entry.module.info, self.ops(&entry, false), deadline, true);
+            let state = HostState::new(&entry.module.info, self.ops(entry, false), deadline, true);
             let answer = call_async(&entry.module, state, Entry::Handle(&payload)).await;
             let mut scratch = record.clone();
-            let _ = self.apply(&entry, event_name, action, collection, &mut scratch, answer, false);
+            let _ = self.apply(entry, event_name, action, collection, &mut scratch, answer, false);
         }
     }
 
