@@ -271,6 +271,19 @@ mod tests {
         c
     }
 
+    fn signed_in(users: &Arc<Collection>, record: Record) -> AuthRecord {
+        let claims = TokenClaims {
+            collection_id: users.id.clone(),
+            email: None,
+            exp: 0,
+            id: record.id().to_owned(),
+            new_email: None,
+            refreshable: None,
+            token_type: TokenType::Auth,
+        };
+        AuthRecord { collection: users.clone(), record, claims, token: "t".into() }
+    }
+
     /// The payload as it was built before this module: an `Event` of maps.
     fn by_event(e: &RecordEvent<'_>) -> Vec<u8> {
         let all = Visibility::SUPERUSER;
@@ -324,23 +337,7 @@ mod tests {
         user.set("email", "a@b.c");
         user.set("password", "hash");
         user.set("tokenKey", "key");
-        let mut request = RequestInfo::new(
-            Some(Arc::new(AuthRecord {
-                collection: users.clone(),
-                record: user,
-                claims: TokenClaims {
-                    collection_id: users.id.clone(),
-                    email: None,
-                    exp: 0,
-                    id: String::new(),
-                    new_email: None,
-                    refreshable: None,
-                    token_type: TokenType::Auth,
-                },
-                token: "t".into(),
-            })),
-            "PATCH",
-        );
+        let mut request = RequestInfo::new(Some(Arc::new(signed_in(&users, user))), "PATCH");
         for (k, v) in [("host", "x"), ("authorization", "t"), ("cookie", "c"), ("x_b", "1")] {
             request.headers.insert(k.into(), v.into());
         }
@@ -429,20 +426,7 @@ mod tests {
         let users = Arc::new(users());
         let mut user = Record::new(&users);
         user.set("email", "a@b.c");
-        let auth = AuthRecord {
-            collection: users.clone(),
-            record: user,
-            claims: TokenClaims {
-                collection_id: users.id.clone(),
-                email: None,
-                exp: 0,
-                id: String::new(),
-                new_email: None,
-                refreshable: None,
-                token_type: TokenType::Auth,
-            },
-            token: "t".into(),
-        };
+        let auth = signed_in(&users, user);
         let mut headers = http::HeaderMap::new();
         for (k, v) in [
             ("x-multi", "1"),
