@@ -108,7 +108,8 @@ impl Serialize for RouteEvent<'_> {
         map.serialize_entry("auth", &auth)?;
         map.serialize_entry("request", &RouteRequest(self))?;
         if !self.params.is_empty() {
-            map.serialize_entry("params", &Pairs(self.params))?;
+            let params = self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            map.serialize_entry("params", &Object::new(params))?;
         }
         if !self.body.is_empty() {
             map.serialize_entry("body", self.body)?;
@@ -130,50 +131,9 @@ impl Serialize for RouteRequest<'_> {
         if !route.path.is_empty() {
             map.serialize_entry("path", route.path)?;
         }
-        map.serialize_entry("query", &Sorted { map: route.query, skip: &[] })?;
-        map.serialize_entry("headers", &Headers(route.headers))?;
+        map.serialize_entry("query", &Object::of_map(route.query, &[]))?;
+        map.serialize_entry("headers", &Object::of_headers(route.headers))?;
         map.serialize_entry("context", "default")?;
-        map.end()
-    }
-}
-
-/// Headers as a JSON object: names in order, the last value of a repeated header, values that
-/// are not visible ASCII and the secret headers left out.
-struct Headers<'a>(&'a http::HeaderMap);
-
-impl Serialize for Headers<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries: Vec<(&str, &str)> = self
-            .0
-            .iter()
-            .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
-            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-            .collect();
-        // Stable: a repeated header keeps its values' order, and the last one is written.
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        let mut map = serializer.serialize_map(None)?;
-        for (i, (name, value)) in entries.iter().enumerate() {
-            if entries.get(i + 1).is_none_or(|next| next.0 != *name) {
-                map.serialize_entry(name, value)?;
-            }
-        }
-        map.end()
-    }
-}
-
-/// Name/value pairs with distinct names as a JSON object, names in order.
-struct Pairs<'a>(&'a [(String, String)]);
-
-impl Serialize for Pairs<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries: Vec<&(String, String)> = self.0.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut map = serializer.serialize_map(None)?;
-        for (i, (name, value)) in entries.iter().map(|e| (&e.0, &e.1)).enumerate() {
-            if entries.get(i + 1).is_none_or(|next| next.0 != *name) {
-                map.serialize_entry(name, value)?;
-            }
-        }
         map.end()
     }
 }
@@ -199,8 +159,8 @@ impl Serialize for Request<'_> {
         let request = self.0;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("method", &request.method)?;
-        map.serialize_entry("query", &Sorted { map: &request.query, skip: &[] })?;
-        map.serialize_entry("headers", &Sorted { map: &request.headers, skip: &SECRET_HEADERS })?;
+        map.serialize_entry("query", &Object::of_map(&request.query, &[]))?;
+        map.serialize_entry("headers", &Object::of_map(&request.headers, &SECRET_HEADERS))?;
         if !request.context.is_empty() {
             map.serialize_entry("context", &request.context)?;
         }
@@ -208,20 +168,47 @@ impl Serialize for Request<'_> {
     }
 }
 
-/// A string map as a JSON object with its keys in order, `skip` left out.
-struct Sorted<'a> {
-    map: &'a HashMap<String, String>,
-    skip: &'a [&'a str],
+/// Name/value pairs as a JSON object, names in order; of a repeated name the last value is
+/// written (what a map built from the pairs keeps).
+struct Object<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Object<'a> {
+    fn new(mut pairs: Vec<(&'a str, &'a str)>) -> Self {
+        // Stable: a repeated name keeps its values' order.
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        Self(pairs)
+    }
+
+    /// A string map, `skip` left out.
+    fn of_map(map: &'a HashMap<String, String>, skip: &[&str]) -> Self {
+        Self::new(
+            map.iter()
+                .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        )
+    }
+
+    /// Headers: the secret ones and values that are not visible ASCII left out.
+    fn of_headers(headers: &'a http::HeaderMap) -> Self {
+        Self::new(
+            headers
+                .iter()
+                .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+                .collect(),
+        )
+    }
 }
 
-impl Serialize for Sorted<'_> {
+impl Serialize for Object<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries: Vec<(&String, &String)> =
-            self.map.iter().filter(|(k, _)| !self.skip.contains(&k.as_str())).collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut map = serializer.serialize_map(Some(entries.len()))?;
-        for (k, v) in entries {
-            map.serialize_entry(k, v)?;
+        let pairs = &self.0;
+        let mut map = serializer.serialize_map(None)?;
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            if pairs.get(i + 1).is_none_or(|next| next.0 != *name) {
+                map.serialize_entry(name, value)?;
+            }
         }
         map.end()
     }
