@@ -62,8 +62,6 @@ struct Flat<'a> {
 /// Reads an answer; the error says why it is not one.
 pub fn parse(bytes: &[u8]) -> Result<Answer<'_>, String> {
     let flat: Flat<'_> = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    // `"body": null` is no body, as it was when bodies were read as `Option<Value>`.
-    let body = flat.body.filter(|raw| raw.get() != "null");
     match flat.action.as_ref() {
         "continue" => Ok(Answer::Continue { set: flat.set, unset: flat.unset }),
         "reject" => Ok(Answer::Reject {
@@ -74,7 +72,8 @@ pub fn parse(bytes: &[u8]) -> Result<Answer<'_>, String> {
         "respond" => Ok(Answer::Respond {
             status: flat.status.unwrap_or(200),
             headers: flat.headers,
-            body,
+            // `"body": null` reads as `None`, as it did as `Option<Value>`.
+            body: flat.body,
             text: flat.text,
         }),
         other => Err(format!(

@@ -222,7 +222,6 @@ mod tests {
     use wasmbase_abi::{CollectionRef as AbiCollection, Event, RequestData};
 
     use super::*;
-    use crate::auth::token::{TokenClaims, TokenType};
     use crate::model::Field;
     use crate::model::collection::CollectionType;
     use crate::model::field::{DomainOptions, FieldOptions, PasswordOptions, TextOptions};
@@ -256,19 +255,6 @@ mod tests {
             text("name"),
         ];
         c
-    }
-
-    fn signed_in(users: &Arc<Collection>, record: Record) -> AuthRecord {
-        let claims = TokenClaims {
-            collection_id: users.id.clone(),
-            email: None,
-            exp: 0,
-            id: record.id().to_owned(),
-            new_email: None,
-            refreshable: None,
-            token_type: TokenType::Auth,
-        };
-        AuthRecord { collection: users.clone(), record, claims, token: "t".into() }
     }
 
     /// The payload as it was built before this module: an `Event` of maps.
@@ -324,7 +310,8 @@ mod tests {
         user.set("email", "a@b.c");
         user.set("password", "hash");
         user.set("tokenKey", "key");
-        let mut request = RequestInfo::new(Some(Arc::new(signed_in(&users, user))), "PATCH");
+        let mut request =
+            RequestInfo::new(Some(Arc::new(AuthRecord::signed_in(&users, user))), "PATCH");
         for (k, v) in [("host", "x"), ("authorization", "t"), ("cookie", "c"), ("x_b", "1")] {
             request.headers.insert(k.into(), v.into());
         }
@@ -413,7 +400,7 @@ mod tests {
         let users = Arc::new(users());
         let mut user = Record::new(&users);
         user.set("email", "a@b.c");
-        let auth = signed_in(&users, user);
+        let auth = AuthRecord::signed_in(&users, user);
         let mut headers = http::HeaderMap::new();
         for (k, v) in [
             ("x-multi", "1"),

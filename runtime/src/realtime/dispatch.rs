@@ -367,7 +367,6 @@ mod tests {
 
     use super::*;
     use crate::AppConfig;
-    use crate::auth::token::{TokenClaims, TokenType};
     use crate::model::{CollectionType, Record};
 
     const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -387,17 +386,7 @@ mod tests {
     }
 
     fn auth(users: &Arc<Collection>, record: &Record) -> Arc<AuthRecord> {
-        let claims = TokenClaims {
-            collection_id: users.id.clone(),
-            email: None,
-            exp: 0,
-            id: record.id().to_owned(),
-            new_email: None,
-            refreshable: Some(true),
-            token_type: TokenType::Auth,
-        };
-        let (collection, record) = (users.clone(), record.clone());
-        Arc::new(AuthRecord { collection, record, claims, token: String::new() })
+        Arc::new(AuthRecord::signed_in(users, record.clone()))
     }
 
     fn data(rx: &mut mpsc::Receiver<Bytes>) -> Option<Value> {

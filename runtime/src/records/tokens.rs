@@ -29,6 +29,22 @@ impl AuthRecord {
     pub fn is_superuser(&self) -> bool {
         self.collection.is_superusers()
     }
+
+    /// `record` of `collection` as if signed in with an auth token (unit tests: no token is
+    /// issued or checked).
+    #[cfg(test)]
+    pub fn signed_in(collection: &Arc<Collection>, record: Record) -> Self {
+        let claims = TokenClaims {
+            collection_id: collection.id.clone(),
+            email: None,
+            exp: 0,
+            id: record.id().to_owned(),
+            new_email: None,
+            refreshable: Some(true),
+            token_type: TokenType::Auth,
+        };
+        Self { collection: collection.clone(), record, claims, token: String::new() }
+    }
 }
 
 fn token_options(collection: &Collection, kind: TokenType) -> Option<&TokenOptions> {
