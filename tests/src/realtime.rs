@@ -166,7 +166,7 @@ impl RealtimeClients {
             other => anyhow::bail!("{name}: no PB_CONNECT from {base} (got {other:?})"),
         };
         let id = first.id.clone();
-        let body = json!({"first": mask_client(&first.raw, &id, name)});
+        let body = json!({"first": mask_client(&first.raw, &id, name), "chunks": first.chunks});
         self.clients.insert(name.to_owned(), RealtimeClient { sse, id });
         Ok((status, response_headers, body))
     }
@@ -254,12 +254,13 @@ impl RealtimeClients {
     }
 }
 
-/// The message's wire layout with its values replaced: `id:<clientId>\nevent:<event>\n…`.
+/// The message's wire layout with its values replaced, and the number of HTTP chunks it came
+/// in: `id:<clientId>\nevent:<event>\n… in 1 chunk(s)`.
 fn layout(message: &SseMessage, own_id: &str) -> String {
     let expected = format!("id:{}\nevent:{}\ndata:{}\n\n", message.id, message.event, message.data);
     let id = if message.id == own_id { "<clientId>" } else { "<other id>" };
     if message.raw == expected {
-        format!("id:{id}\\nevent:<event>\\ndata:<data>\\n\\n")
+        format!("id:{id}\\nevent:<event>\\ndata:<data>\\n\\n in {} chunk(s)", message.chunks)
     } else {
         format!("unexpected layout: {:?}", message.raw.replace(own_id, "<clientId>"))
     }

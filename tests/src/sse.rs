@@ -32,6 +32,8 @@ pub struct SseMessage {
     pub event: String,
     /// The `data:` field (lines joined with `\n`).
     pub data: String,
+    /// How many HTTP chunks the message was spread over (1 when the body is not chunked).
+    pub chunks: usize,
 }
 
 /// An open SSE connection.
@@ -139,7 +141,7 @@ async fn read_body(
         } else {
             body.append(&mut pending);
         }
-        while let Some(message) = take_message(&mut body) {
+        while let Some(message) = take_message(&mut body, &mut dechunker) {
             if tx.send(Frame::Message(message)).is_err() {
                 return;
             }
@@ -156,12 +158,18 @@ async fn read_body(
     let _ = tx.send(Frame::Closed);
 }
 
-/// Decodes `Transfer-Encoding: chunked` incrementally.
+/// Decodes `Transfer-Encoding: chunked` incrementally, noting where each chunk ended.
 #[derive(Default)]
 struct Dechunker {
     remaining: usize,
     in_data: bool,
     done: bool,
+    /// Body bytes decoded so far.
+    decoded: usize,
+    /// Body bytes taken off as messages so far.
+    taken: usize,
+    /// Where chunks ended (as counts of decoded bytes) after the last message taken.
+    chunk_ends: std::collections::VecDeque<usize>,
 }
 
 impl Dechunker {
@@ -175,9 +183,11 @@ impl Dechunker {
                     let take = self.remaining.min(input.len());
                     out.extend(input.drain(..take));
                     self.remaining -= take;
+                    self.decoded += take;
                     if self.remaining > 0 {
                         return;
                     }
+                    self.chunk_ends.push_back(self.decoded);
                 }
                 if input.len() < 2 {
                     return;
@@ -198,18 +208,37 @@ impl Dechunker {
             }
         }
     }
+
+    /// Counts the chunks the next `len` bytes of the body came in, and forgets them.
+    fn take(&mut self, len: usize) -> usize {
+        let end = self.taken + len;
+        let mut splits = 0;
+        while let Some(&at) = self.chunk_ends.front() {
+            if at > end {
+                break;
+            }
+            if at < end {
+                splits += 1;
+            }
+            self.chunk_ends.pop_front();
+        }
+        self.taken = end;
+        splits + 1
+    }
 }
 
 /// Takes the first complete message (up to a blank line) off `body`.
-fn take_message(body: &mut Vec<u8>) -> Option<SseMessage> {
+fn take_message(body: &mut Vec<u8>, dechunker: &mut Dechunker) -> Option<SseMessage> {
     let end = body.windows(2).position(|w| w == b"\n\n")?;
     let raw_bytes: Vec<u8> = body.drain(..end + 2).collect();
+    let chunks = dechunker.take(raw_bytes.len());
     let raw = String::from_utf8_lossy(&raw_bytes).into_owned();
     let mut message = SseMessage {
         raw: raw.clone(),
         id: String::new(),
         event: String::new(),
         data: String::new(),
+        chunks,
     };
     let mut data_lines = Vec::new();
     for line in raw.trim_end_matches('\n').split('\n') {
@@ -236,13 +265,30 @@ mod tests {
         let mut body = Vec::new();
         let mut input = b"5\r\nid:ab\r\n1".to_vec();
         dechunker.feed(&mut input, &mut body);
-        input.extend_from_slice(b"2\r\n\nevent:x\ndata:{}\n\n\r\n0\r\n\r\n");
+        input.extend_from_slice(b"2\r\n\nevent:x\ndata:{}\n\n\r\n");
+        dechunker.feed(&mut input, &mut body);
+        input.extend_from_slice(b"c\r\nid:ab\ndata:1\r\n2\r\n\n\n\r\n0\r\n\r\n");
         dechunker.feed(&mut input, &mut body);
         assert!(dechunker.done);
-        let message = take_message(&mut body).unwrap();
+        let message = take_message(&mut body, &mut dechunker).unwrap();
         assert_eq!((message.id.as_str(), message.event.as_str()), ("ab", "x"));
         assert_eq!(message.data, "{}");
         assert_eq!(message.raw, "id:ab\nevent:x\ndata:{}\n\n");
-        assert!(take_message(&mut body).is_none());
+        assert_eq!(message.chunks, 2);
+        let message = take_message(&mut body, &mut dechunker).unwrap();
+        assert_eq!((message.data.as_str(), message.chunks), ("1", 2));
+        assert!(take_message(&mut body, &mut dechunker).is_none());
+    }
+
+    #[test]
+    fn a_message_in_one_chunk_counts_one() {
+        let mut dechunker = Dechunker::default();
+        let mut body = Vec::new();
+        let mut input = b"17\r\nid:ab\nevent:x\ndata:{}\n\n\r\n6\r\nid:c\n\n\r\n".to_vec();
+        dechunker.feed(&mut input, &mut body);
+        let message = take_message(&mut body, &mut dechunker).unwrap();
+        assert_eq!((message.raw.as_str(), message.chunks), ("id:ab\nevent:x\ndata:{}\n\n", 1));
+        let message = take_message(&mut body, &mut dechunker).unwrap();
+        assert_eq!((message.id.as_str(), message.chunks), ("c", 1));
     }
 }

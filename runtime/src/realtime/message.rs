@@ -28,6 +28,15 @@ pub fn body(event: &str, data: &[u8]) -> Bytes {
     out.freeze()
 }
 
+/// One whole message: a client's [`prefix`] followed by a [`body`], in one buffer so that it
+/// goes out as one HTTP chunk.
+pub fn framed(prefix: &[u8], body: &[u8]) -> Bytes {
+    let mut out = BytesMut::with_capacity(prefix.len() + body.len());
+    out.put_slice(prefix);
+    out.put_slice(body);
+    out.freeze()
+}
+
 /// The body of the `PB_CONNECT` message for `client_id`.
 pub fn connect(client_id: &str) -> Bytes {
     let data = serde_json::json!({ "clientId": client_id }).to_string();
@@ -40,7 +49,7 @@ mod tests {
 
     #[test]
     fn connect_message_matches_pocketbase_bytes() {
-        let message = [prefix("abc"), connect("abc")].concat();
-        assert_eq!(message, b"id:abc\nevent:PB_CONNECT\ndata:{\"clientId\":\"abc\"}\n\n");
+        let message = framed(&prefix("abc"), &connect("abc"));
+        assert_eq!(&message[..], b"id:abc\nevent:PB_CONNECT\ndata:{\"clientId\":\"abc\"}\n\n");
     }
 }

@@ -48,17 +48,15 @@ pub async fn connect(
 }
 
 /// The state of one client's SSE body; dropping it forgets the client. Every message goes
-/// out as two chunks, the client's `id:` line and a body shared with the other clients (hyper
-/// writes both with one `writev`), so a fan-out copies nothing per client. One timer per
-/// stream covers both time limits: it is not re-armed per message, only moved on when it fires
-/// before the stream has been idle long enough.
+/// out as one chunk, as PocketBase writes it: the client's `id:` line followed by the body
+/// shared with the other clients (two chunks per message made each subscriber parse twice the
+/// chunk framing). One timer per stream covers both time limits: it is not re-armed per
+/// message, only moved on when it fires before the stream has been idle long enough.
 struct ClientStream {
     id: String,
     prefix: Bytes,
     broker: Arc<Broker>,
     queue: mpsc::Receiver<Bytes>,
-    /// The body to send after the prefix just sent.
-    pending: Option<Bytes>,
     /// When the last message went out.
     last_message: Instant,
     ends: Instant,
@@ -70,13 +68,10 @@ impl ClientStream {
         let now = Instant::now();
         let ends = now + MAX_LIFETIME;
         let timer = Box::pin(tokio::time::sleep_until((now + IDLE_TIMEOUT).min(ends)));
-        Self { id, prefix, broker, queue, pending: None, last_message: now, ends, timer }
+        Self { id, prefix, broker, queue, last_message: now, ends, timer }
     }
 
     async fn next(mut self) -> Option<(Result<Bytes, Infallible>, Self)> {
-        if let Some(body) = self.pending.take() {
-            return Some((Ok(body), self));
-        }
         let body = loop {
             tokio::select! {
                 biased;
@@ -91,8 +86,8 @@ impl ClientStream {
             }
         };
         self.last_message = Instant::now();
-        self.pending = Some(body);
-        Some((Ok(self.prefix.clone()), self))
+        let message = message::framed(&self.prefix, &body);
+        Some((Ok(message), self))
     }
 }
 
