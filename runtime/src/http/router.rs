@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use http::StatusCode;
 
-use super::middleware::{body_limit, headers, superuser_ips};
+use super::middleware::{front, headers};
 use super::{hook_routes, static_files};
 use crate::api;
 use crate::app::App;
@@ -68,11 +68,7 @@ pub fn router(app: App) -> Router {
         .fallback(hook_routes::fallback)
         .method_not_allowed_fallback(hook_routes::fallback)
         .with_state(app.clone());
-    Router::new()
-        .fallback_service(routes)
-        .layer(from_fn_with_state(app.clone(), superuser_ips::check_superuser_ip))
-        .layer(from_fn_with_state(app.clone(), body_limit::limit_body))
-        .layer(from_fn_with_state(app, headers::cors_and_security))
+    Router::new().fallback_service(routes).layer(from_fn_with_state(app, front::front))
 }
 
 /// `/_` → `/_/` (the dashboard), without security headers, as PocketBase answers it.

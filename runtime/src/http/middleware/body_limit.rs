@@ -3,9 +3,7 @@
 //! uses `settings.batch.maxBodySize` (0 = 128 MiB). Bodies without a length are capped while
 //! being read (see `extract::body`, which reads the cap from the request's [`BodyLimit`]).
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::Request;
 use http::header::CONTENT_LENGTH;
 
 use crate::app::App;
@@ -19,8 +17,9 @@ pub const DEFAULT_BATCH_MAX_BODY: usize = 128 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
-/// The middleware.
-pub async fn limit_body(State(app): State<App>, mut request: Request, next: Next) -> Response {
+/// Passes `request` on with its [`BodyLimit`], or answers 413 when its declared length is over
+/// the cap.
+pub fn check(app: &App, mut request: Request) -> Result<Request, ApiError> {
     let limit = if request.uri().path() == "/api/batch" {
         usize::try_from(app.settings().batch.max_body_size)
             .ok()
@@ -35,8 +34,8 @@ pub async fn limit_body(State(app): State<App>, mut request: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return ApiError::too_large().into_response();
+        return Err(ApiError::too_large());
     }
     request.extensions_mut().insert(BodyLimit(limit));
-    next.run(request).await
+    Ok(request)
 }

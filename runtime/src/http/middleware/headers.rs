@@ -1,9 +1,8 @@
 //! CORS (PocketBase's default `--origins=*`) and the security headers PocketBase adds to every
-//! response. Preflight `OPTIONS` requests are answered 204 here, before routing.
+//! response. Preflight `OPTIONS` requests are answered 204 before routing.
 //! See `../shared/spec/README.md` (headers on every response, CORS).
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -26,16 +25,19 @@ pub enum SkipSecurityHeaders {
 
 const ALLOWED_METHODS: &str = "GET,HEAD,PUT,PATCH,POST,DELETE";
 
-/// Answers preflights and decorates every other response.
-pub async fn cors_and_security(State(app): State<App>, request: Request, next: Next) -> Response {
-    let origin = request.headers().get(ORIGIN).cloned();
-    let allowed_origin = origin.as_ref().and_then(|o| allowed(&app.config().origins, o));
+/// The `Access-Control-Allow-Origin` value for `request`, if it has an allowed `Origin`.
+pub fn allowed_origin(app: &App, request: &Request) -> Option<HeaderValue> {
+    let origin = request.headers().get(ORIGIN)?;
+    allowed(&app.config().origins, origin)
+}
 
-    if request.method() == Method::OPTIONS {
-        return preflight(request.headers(), allowed_origin);
-    }
+/// Whether `request` is a preflight, answered by [`preflight`] before routing.
+pub fn is_preflight(request: &Request) -> bool {
+    request.method() == Method::OPTIONS
+}
 
-    let mut response = next.run(request).await;
+/// Adds `Vary`, the CORS origin and PocketBase's security headers to a response.
+pub fn decorate(response: &mut Response, allowed_origin: Option<HeaderValue>) {
     let skip = response.extensions().get::<SkipSecurityHeaders>().copied();
     let headers = response.headers_mut();
     headers.append(VARY, HeaderValue::from_static("Origin"));
@@ -50,7 +52,6 @@ pub async fn cors_and_security(State(app): State<App>, request: Request, next: N
         }
         headers.insert(X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
     }
-    response
 }
 
 /// The `Access-Control-Allow-Origin` value for `origin`, if it is allowed.
@@ -62,7 +63,8 @@ fn allowed(origins: &[String], origin: &HeaderValue) -> Option<HeaderValue> {
     origins.iter().any(|o| o.eq_ignore_ascii_case(text)).then(|| origin.clone())
 }
 
-fn preflight(request_headers: &HeaderMap, allowed_origin: Option<HeaderValue>) -> Response {
+/// The 204 answer to a preflight.
+pub fn preflight(request_headers: &HeaderMap, allowed_origin: Option<HeaderValue>) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
     headers.append(VARY, HeaderValue::from_static("Origin"));

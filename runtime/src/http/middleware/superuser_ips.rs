@@ -4,9 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 
 use crate::app::App;
 use crate::http::ApiError;
@@ -18,16 +16,17 @@ pub fn refused() -> ApiError {
     ApiError::forbidden("You are not allowed to perform this request.")
 }
 
-/// The middleware (a no-op while the allowlist is empty).
-pub async fn check_superuser_ip(State(app): State<App>, request: Request, next: Next) -> Response {
+/// Passes `request` on, or answers 403 when it carries a superuser token from an IP the
+/// allowlist does not name (a no-op while the allowlist is empty).
+pub async fn check(app: &App, request: Request) -> Result<Request, ApiError> {
     let settings = app.settings();
     if settings.superuser_ips.is_empty()
         || !request.headers().contains_key(http::header::AUTHORIZATION)
     {
-        return next.run(request).await;
+        return Ok(request);
     }
     let (mut parts, body) = request.into_parts();
-    let Ok(auth) = Auth::from_request_parts(&mut parts, &app).await;
+    let Ok(auth) = Auth::from_request_parts(&mut parts, app).await;
     if auth.is_superuser() {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
         let allowed = peer.is_some_and(|peer| {
@@ -37,8 +36,8 @@ pub async fn check_superuser_ip(State(app): State<App>, request: Request, next: 
             )
         });
         if !allowed {
-            return refused().into_response();
+            return Err(refused());
         }
     }
-    next.run(Request::from_parts(parts, body)).await
+    Ok(Request::from_parts(parts, body))
 }
