@@ -133,6 +133,7 @@ impl App {
             }),
         };
         tokio::spawn(crate::realtime::dispatch::run(app.downgrade(), receiver));
+        tokio::spawn(crate::realtime::broker::run_sweeper(Arc::downgrade(app.realtime())));
         Ok(app)
     }
 

@@ -5,6 +5,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use parking_lot::RwLock;
@@ -30,6 +31,10 @@ pub struct Client {
     ip: IpAddr,
     state: RwLock<State>,
     queue: mpsc::Sender<Bytes>,
+    /// The broker's clock (whole seconds) when the client connected.
+    connected_at: u64,
+    /// The broker's clock when a message was last queued for the client.
+    last_message_at: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -39,11 +44,14 @@ struct State {
 }
 
 impl Client {
-    /// A client with an empty subscription set; returns the receiving end of its queue.
-    pub fn new(id: String, ip: IpAddr, capacity: usize) -> (Self, mpsc::Receiver<Bytes>) {
+    /// A client with an empty subscription set, connected at `now` on the broker's clock;
+    /// returns the receiving end of its queue.
+    pub fn new(id: String, ip: IpAddr, capacity: usize, now: u64) -> (Self, mpsc::Receiver<Bytes>) {
         let (queue, rx) = mpsc::channel(capacity.max(1));
         let prefix = super::message::prefix(&id);
-        (Self { id, prefix, ip, state: RwLock::new(State::default()), queue }, rx)
+        let state = RwLock::new(State::default());
+        let last_message_at = AtomicU64::new(now);
+        (Self { id, prefix, ip, state, queue, connected_at: now, last_message_at }, rx)
     }
 
     /// The 40-character client id.
@@ -87,11 +95,21 @@ impl Client {
         state.auth = auth;
     }
 
-    /// Queues a message body (see `message::body`) without waiting.
-    pub fn send(&self, message: Bytes) -> Result<(), SendError> {
+    /// Queues a message body (see `message::body`) without waiting, at `now` on the broker's
+    /// clock.
+    pub fn send(&self, message: Bytes, now: u64) -> Result<(), SendError> {
         self.queue.try_send(message).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => SendError::Full,
             mpsc::error::TrySendError::Closed(_) => SendError::Closed,
-        })
+        })?;
+        self.last_message_at.store(now, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Whether the client's stream should end at `now`: no message for `idle` seconds, or
+    /// connected for `lifetime` seconds.
+    pub fn expired(&self, now: u64, idle: u64, lifetime: u64) -> bool {
+        let last = self.last_message_at.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= idle || now.saturating_sub(self.connected_at) >= lifetime
     }
 }
