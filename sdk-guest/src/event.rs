@@ -3,23 +3,22 @@
 use std::cell::OnceCell;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use wasmbase_abi::{CollectionRef, RequestData};
 
 use crate::exports::Incoming;
 use crate::record::Record;
 
-/// Reads an optional raw JSON part (`null` and absent alike give `None`).
-fn read<T: serde::de::DeserializeOwned>(raw: Option<&RawValue>) -> serde_json::Result<Option<T>> {
+/// Reads an optional JSON part (`null` and absent alike give `None`).
+fn read<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> serde_json::Result<Option<T>> {
     match raw {
-        Some(raw) => serde_json::from_str(raw.get()),
+        Some(raw) => serde_json::from_str(raw),
         None => Ok(None),
     }
 }
 
 /// An optional auth or original record.
-fn record(raw: Option<&RawValue>) -> serde_json::Result<Option<Record>> {
+fn record(raw: Option<&str>) -> serde_json::Result<Option<Record>> {
     Ok(read::<Map<String, Value>>(raw)?.map(Record::from_map))
 }
 
@@ -27,17 +26,17 @@ fn record(raw: Option<&RawValue>) -> serde_json::Result<Option<Record>> {
 /// never look at the request or the auth record, and reading them is a good part of a call).
 #[derive(Clone, Debug, Default)]
 struct Lazy<T> {
-    raw: Option<&'static RawValue>,
+    raw: Option<&'static str>,
     value: OnceCell<Option<T>>,
 }
 
 impl<T> Lazy<T> {
-    fn new(raw: Option<&'static RawValue>) -> Self {
+    fn new(raw: Option<&'static str>) -> Self {
         Self { raw, value: OnceCell::new() }
     }
 
     /// The part, read on first use (`None` when absent, `null`, or not of the expected shape).
-    fn get(&self, read: impl FnOnce(&RawValue) -> Option<T>) -> Option<&T> {
+    fn get(&self, read: impl FnOnce(&str) -> Option<T>) -> Option<&T> {
         self.value.get_or_init(|| self.raw.and_then(read)).as_ref()
     }
 }
@@ -62,18 +61,18 @@ pub struct RecordEvent {
 }
 
 impl RecordEvent {
-    pub(crate) fn from_incoming(event: Incoming<'static>) -> serde_json::Result<Self> {
-        Ok(Self {
+    pub(crate) fn from_incoming(event: Incoming<'static>) -> Self {
+        Self {
             name: event.event,
             collection: event.collection.unwrap_or_default(),
-            record: Record::of_event(read(event.record)?.unwrap_or_default()),
+            record: Record::of_event(event.record),
             tx: event.tx,
             depth: event.depth,
             original: Lazy::new(event.original),
             auth: Lazy::new(event.auth),
             request: Lazy::new(event.request),
             respond: None,
-        })
+        }
     }
 
     /// The stored record before an update or delete.

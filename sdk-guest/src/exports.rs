@@ -1,14 +1,13 @@
 //! What the [`hooks!`](crate::hooks) exports do: hand out memory, describe the module, and
 //! dispatch an event to its handler, turning the outcome into the JSON answer.
 //!
-//! Every call runs in a fresh instance, so this path is kept short: the event is read with the
-//! parts a handler may not need (`original`, `auth`, `request`) left as raw JSON until the
-//! handler asks for them (the input buffer is never freed, so the event borrows from it),
-//! registration skips building the manifest, and a record handler's patch is the list of fields
-//! it set (no copy of the record to compare against).
+//! Every call runs in a fresh instance, so this path is kept short: the envelope's members are
+//! found in the text without parsing it (`scan.rs`), the record and the parts a handler may not
+//! need (`original`, `auth`, `request`) stay JSON text until the handler asks for them (the input
+//! buffer is never freed, so the event borrows from it), registration skips building the
+//! manifest, and a record handler's patch is the list of fields it set (no copy of the record to
+//! compare against).
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use wasmbase_abi::{CollectionRef, Response, event};
 
@@ -16,32 +15,91 @@ use crate::event::{CronEvent, RecordEvent, RouteEvent};
 use crate::host;
 use crate::record::Record;
 use crate::register::{Handler, Hooks};
+use crate::scan;
 
-/// `pb_handle`'s input, read without building what the handler does not get.
-#[derive(Deserialize)]
+/// `pb_handle`'s input: the envelope's members found in the text (`scan`), the record, original,
+/// auth and request parts left as JSON text for the event to read when asked.
+#[derive(Default)]
 pub(crate) struct Incoming<'a> {
     pub event: String,
     pub handler: u32,
-    #[serde(default)]
     pub collection: Option<CollectionRef>,
-    #[serde(default, borrow)]
-    pub record: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    pub original: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    pub auth: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    pub request: Option<&'a RawValue>,
-    #[serde(default)]
+    pub record: Option<&'a str>,
+    pub original: Option<&'a str>,
+    pub auth: Option<&'a str>,
+    pub request: Option<&'a str>,
     pub params: Map<String, Value>,
-    #[serde(default)]
     pub body: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub tx: bool,
-    #[serde(default)]
     pub depth: u32,
+}
+
+/// An unreadable event.
+#[derive(Debug)]
+pub(crate) struct BadEvent(String);
+
+impl std::fmt::Display for BadEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<scan::ScanError> for BadEvent {
+    fn from(error: scan::ScanError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<serde_json::Error> for BadEvent {
+    fn from(error: serde_json::Error) -> Self {
+        Self(error.to_string())
+    }
+}
+
+fn text(key: &str, raw: &str) -> Result<String, BadEvent> {
+    scan::string(raw).map(Into::into).ok_or_else(|| BadEvent(format!("`{key}` is not text")))
+}
+
+fn number(key: &str, raw: &str) -> Result<u32, BadEvent> {
+    raw.parse().map_err(|_| BadEvent(format!("`{key}` is not a whole number")))
+}
+
+/// An object part kept as text (`null` is none).
+fn object<'a>(key: &str, raw: &'a str) -> Result<Option<&'a str>, BadEvent> {
+    match raw.as_bytes().first() {
+        _ if scan::is_null(raw) => Ok(None),
+        Some(b'{') => Ok(Some(raw)),
+        _ => Err(BadEvent(format!("`{key}` is not an object"))),
+    }
+}
+
+impl<'a> Incoming<'a> {
+    /// Reads the envelope (`docs/hooks-abi.md`); unknown members are skipped.
+    pub(crate) fn read(input: &'a str) -> Result<Self, BadEvent> {
+        let mut incoming = Self::default();
+        for member in scan::members(input)? {
+            let (key, raw) = member?;
+            match key {
+                "event" => incoming.event = text(key, raw)?,
+                "handler" => incoming.handler = number(key, raw)?,
+                "collection" if !scan::is_null(raw) => {
+                    incoming.collection = Some(serde_json::from_str(raw)?)
+                }
+                "record" => incoming.record = object(key, raw)?,
+                "original" => incoming.original = object(key, raw)?,
+                "auth" => incoming.auth = object(key, raw)?,
+                "request" => incoming.request = object(key, raw)?,
+                "params" if !scan::is_null(raw) => incoming.params = serde_json::from_str(raw)?,
+                "body" if !scan::is_null(raw) => incoming.body = text(key, raw)?,
+                "name" => incoming.name = text(key, raw)?,
+                "tx" => incoming.tx = raw == "true",
+                "depth" => incoming.depth = number(key, raw)?,
+                _ => {}
+            }
+        }
+        Ok(incoming)
+    }
 }
 
 fn into_host(bytes: Vec<u8>) -> i64 {
@@ -74,7 +132,10 @@ pub fn __handle(register: fn(&mut Hooks), ptr: i32, len: i32) -> i64 {
     #[allow(unsafe_code)]
     let input: &'static [u8] =
         unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
-    let response = match serde_json::from_slice::<Incoming<'static>>(input) {
+    let incoming = std::str::from_utf8(input)
+        .map_err(|error| BadEvent(error.to_string()))
+        .and_then(Incoming::read);
+    let response = match incoming {
         Ok(event) => dispatch(register, event)
             .unwrap_or_else(|error| reject(500, &format!("unreadable event: {error}"), Map::new())),
         Err(error) => reject(500, &format!("unreadable event: {error}"), Map::new()),
@@ -89,7 +150,7 @@ fn reject(status: u16, message: &str, data: Map<String, Value>) -> Response {
     Response::Reject { status, message: message.to_owned(), data }
 }
 
-fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> serde_json::Result<Response> {
+fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> Result<Response, BadEvent> {
     let mut hooks = Hooks::default();
     register(&mut hooks);
     let Some(handler) = hooks.handlers.get(event.handler as usize) else {
@@ -98,7 +159,7 @@ fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> serde_json::R
     Ok(match handler {
         Handler::Record(handler) => {
             let before = event.record;
-            let record_event = &mut *Box::leak(Box::new(RecordEvent::from_incoming(event)?));
+            let record_event = &mut *Box::leak(Box::new(RecordEvent::from_incoming(event)));
             match handler(record_event) {
                 Err(error) => reject(error.status, &error.message, error.data),
                 Ok(()) => match record_event.respond.take() {
@@ -114,7 +175,7 @@ fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> serde_json::R
                     None => {
                         // The handler put another record in its place: send the difference.
                         let before = match before {
-                            Some(raw) => Record::from_map(serde_json::from_str(raw.get())?),
+                            Some(raw) => Record::from_map(serde_json::from_str(raw)?),
                             None => Record::default(),
                         };
                         let (set, unset) = record_event.record.changes_since(&before);

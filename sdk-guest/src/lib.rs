@@ -32,6 +32,7 @@ mod exports;
 pub mod host;
 pub mod record;
 mod register;
+mod scan;
 
 pub use error::{ApiError, CallError};
 pub use event::{CronEvent, HttpResponse, RecordEvent, RouteEvent};
