@@ -202,3 +202,41 @@ fn dispatch(register: fn(&mut Hooks), event: Incoming<'static>) -> Result<Respon
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_is_read_member_by_member() {
+        let text = r#"{"v":1,"event":"record.create.request","handler":3,
+            "collection":{"id":"c1","name":"posts","type":"base"},
+            "record":{"id":"r1","title":"T"},"original":null,"auth":{"id":"u1"},
+            "request":{"method":"POST","headers":{"x":"}"}},"future":[1,{"a":2}],
+            "params":{"name":"bob"},"body":"a\"b","name":"job","tx":true,"depth":2}"#;
+        let incoming = Incoming::read(text).unwrap();
+        assert_eq!((incoming.event.as_str(), incoming.handler), ("record.create.request", 3));
+        assert_eq!(incoming.collection.unwrap().name, "posts");
+        assert_eq!(incoming.record, Some(r#"{"id":"r1","title":"T"}"#));
+        assert_eq!((incoming.original, incoming.auth), (None, Some(r#"{"id":"u1"}"#)));
+        assert_eq!(incoming.request, Some(r#"{"method":"POST","headers":{"x":"}"}}"#));
+        assert_eq!(incoming.params["name"], "bob");
+        assert_eq!((incoming.body.as_str(), incoming.name.as_str()), ("a\"b", "job"));
+        assert_eq!((incoming.tx, incoming.depth), (true, 2));
+    }
+
+    #[test]
+    fn unreadable_envelopes_are_errors() {
+        for text in [
+            "[]",
+            r#"{"handler":"1"}"#,
+            r#"{"handler":-1}"#,
+            r#"{"event":3}"#,
+            r#"{"record":"x"}"#,
+            r#"{"collection":{"id":1}}"#,
+            r#"{"event":"a""#,
+        ] {
+            assert!(Incoming::read(text).is_err(), "{text}");
+        }
+    }
+}
