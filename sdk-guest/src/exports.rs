@@ -67,10 +67,12 @@ fn number(key: &str, raw: &str) -> Result<u32, BadEvent> {
 
 /// An object part kept as text (`null` is none).
 fn object<'a>(key: &str, raw: &'a str) -> Result<Option<&'a str>, BadEvent> {
-    match raw.as_bytes().first() {
-        _ if scan::is_null(raw) => Ok(None),
-        Some(b'{') => Ok(Some(raw)),
-        _ => Err(BadEvent(format!("`{key}` is not an object"))),
+    if scan::is_null(raw) {
+        Ok(None)
+    } else if raw.starts_with('{') {
+        Ok(Some(raw))
+    } else {
+        Err(BadEvent(format!("`{key}` is not an object")))
     }
 }
 

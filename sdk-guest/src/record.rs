@@ -6,6 +6,7 @@
 //! text, and [`set`](Record::set) keeps what it sets aside; [`get`](Record::get),
 //! [`fields`](Record::fields) and the like read the whole record once (with what was set applied).
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
@@ -67,28 +68,20 @@ impl Record {
         self.fields.into_inner().unwrap_or_default()
     }
 
-    /// The raw JSON of field `name` while the record is still text (`None` once it is read, or
-    /// when it has no such field or was set: see [`touched_value`](Self::touched_value)).
-    fn raw_field(&self, name: &str) -> Option<&'static str> {
-        match (self.fields.get(), self.raw) {
-            (None, Some(raw)) => scan::find(raw, name),
-            _ => None,
-        }
-    }
-
     fn touched_value(&self, name: &str) -> Option<&Value> {
-        self.touched.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.touched.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// What the getters read: a value set, the field in the text, or the read fields.
+    /// What the getters read: the read fields (which include what was set) once there are any,
+    /// else a value set, else the field's JSON in the record's text.
     fn lookup(&self, name: &str) -> Lookup<'_> {
+        if let Some(fields) = self.fields.get() {
+            return Lookup::Value(fields.get(name));
+        }
         if let Some(value) = self.touched_value(name) {
             return Lookup::Value(Some(value));
         }
-        if self.fields.get().is_none() {
-            return Lookup::Raw(self.raw_field(name));
-        }
-        Lookup::Value(self.fields().get(name))
+        Lookup::Raw(self.raw.and_then(|raw| scan::find(raw, name)))
     }
 
     /// The id (`""` for a record not created yet).
@@ -111,7 +104,7 @@ impl Record {
 
     /// A field's value.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.touched_value(name).or_else(|| self.fields().get(name))
+        self.fields().get(name)
     }
 
     /// A text field (`""` when missing or not text).
@@ -119,9 +112,9 @@ impl Record {
         match self.lookup(name) {
             Lookup::Value(value) => value.and_then(Value::as_str).unwrap_or_default(),
             Lookup::Raw(raw) => match raw.and_then(scan::string) {
-                Some(std::borrow::Cow::Borrowed(text)) => text,
+                Some(Cow::Borrowed(text)) => text,
                 // Escaped text needs decoding into something that lives as long as `self`.
-                Some(std::borrow::Cow::Owned(_)) => {
+                Some(Cow::Owned(_)) => {
                     self.fields().get(name).and_then(Value::as_str).unwrap_or_default()
                 }
                 None => "",
